@@ -1,0 +1,61 @@
+"""ffnn: the reference library of the feed-forward neural networks course.
+
+One module per lecture concept (see ../shared/lectures/README.md):
+activations, losses, init, perceptron, network, optim, gradcheck, datasets,
+train, plots, widgets. Kernels are Numba ``@njit(cache=True)`` functions that
+sit next to the small Python API around them.
+
+Conventions: float64, row-vector data ``X`` of shape (n_samples, n_features),
+a layer computes ``A = X @ W + b`` with ``W`` of shape (n_in, n_out); the
+lectures' ``a_j = sum_i w_ji x_i + b_j`` is column ``j`` of that product.
+"""
+
+import os as _os
+import tempfile as _tempfile
+
+
+def _ensure_writable_numba_cache() -> None:
+    """Numba writes its cache next to the sources; on a read-only install use a user dir."""
+    if "NUMBA_CACHE_DIR" in _os.environ:
+        return
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    if _os.access(here, _os.W_OK):
+        return
+    base = _os.environ.get("XDG_CACHE_HOME") or _os.path.join(_os.path.expanduser("~"), ".cache")
+    target = _os.path.join(base, "ffnn-numba")
+    try:
+        _os.makedirs(target, exist_ok=True)
+    except OSError:
+        target = _os.path.join(_tempfile.gettempdir(), "ffnn-numba")
+        _os.makedirs(target, exist_ok=True)
+    _os.environ["NUMBA_CACHE_DIR"] = target
+
+
+_ensure_writable_numba_cache()
+
+from . import (  # noqa: E402
+    activations,
+    datasets,
+    gradcheck,
+    init,
+    losses,
+    network,
+    optim,
+    perceptron,
+    train,
+)
+from .network import MLP  # noqa: E402
+
+__version__ = "0.1.0"
+__all__ = [
+    "MLP",
+    "activations",
+    "datasets",
+    "gradcheck",
+    "init",
+    "losses",
+    "network",
+    "optim",
+    "perceptron",
+    "train",
+]
