@@ -14,21 +14,25 @@ import os as _os
 import tempfile as _tempfile
 
 
-def _ensure_writable_numba_cache() -> None:
-    """Numba writes its cache next to the sources; on a read-only install use a user dir."""
-    if "NUMBA_CACHE_DIR" in _os.environ:
-        return
-    here = _os.path.dirname(_os.path.abspath(__file__))
-    if _os.access(here, _os.W_OK):
-        return
-    base = _os.environ.get("XDG_CACHE_HOME") or _os.path.join(_os.path.expanduser("~"), ".cache")
+def numba_cache_dir(package_dir, environ):
+    """Where Numba should cache compiled kernels: None (next to the sources, Numba's
+    default) when ``package_dir`` is writable, else ~/.cache/ffnn-numba (or a temp dir)."""
+    if "NUMBA_CACHE_DIR" in environ or _os.access(package_dir, _os.W_OK):
+        return None
+    base = environ.get("XDG_CACHE_HOME") or _os.path.join(_os.path.expanduser("~"), ".cache")
     target = _os.path.join(base, "ffnn-numba")
     try:
         _os.makedirs(target, exist_ok=True)
     except OSError:
         target = _os.path.join(_tempfile.gettempdir(), "ffnn-numba")
         _os.makedirs(target, exist_ok=True)
-    _os.environ["NUMBA_CACHE_DIR"] = target
+    return target
+
+
+def _ensure_writable_numba_cache() -> None:
+    target = numba_cache_dir(_os.path.dirname(_os.path.abspath(__file__)), _os.environ)
+    if target is not None:
+        _os.environ["NUMBA_CACHE_DIR"] = target
 
 
 _ensure_writable_numba_cache()

@@ -1,0 +1,190 @@
+"""The MLP: backprop against central differences and against the NumPy twin."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ffnn
+from ffnn import layers
+
+HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
+PAIRS = [  # (output unit, loss)
+    ("identity", "squared"),
+    ("sigmoid", "bce"),
+    ("softmax", "ce"),
+    ("sigmoid", "squared"),
+    ("softmax", "squared"),
+    ("identity", "absolute"),
+]
+
+
+def problem(sizes, output, seed=0, n=6):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    K = sizes[-1]
+    if output == "softmax":
+        T = ffnn.losses.one_hot(rng.integers(0, K, n), K)
+    elif output == "sigmoid":
+        T = rng.integers(0, 2, size=(n, K)).astype(float)
+    else:
+        T = rng.normal(size=(n, K))
+    return X, T
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 4])
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output, loss", PAIRS)
+def test_backprop_matches_gradcheck(depth, hidden, output, loss):
+    sizes = [3] + [4] * (depth - 1) + [3 if output == "softmax" else 2]
+    net = ffnn.MLP(sizes, hidden=hidden, output=output, init="xavier", seed=depth)
+    # move biases off zero so no ReLU unit sits exactly on its kink
+    net.theta[:] += np.random.default_rng(7).normal(scale=0.1, size=net.theta.size)
+    X, T = problem(sizes, output)
+    err = ffnn.gradcheck.relative_error(net, X, T, loss=loss)
+    assert err < 1e-6, f"relative error {err:.2e}"
+
+
+@pytest.mark.parametrize("reduction, half", [("mean", True), ("sum", True), ("sum", False)])
+def test_backprop_matches_gradcheck_for_each_convention(reduction, half):
+    net = ffnn.MLP([2, 5, 1], hidden="tanh", output="identity", seed=1)
+    X, T = problem([2, 5, 1], "identity")
+    assert ffnn.gradcheck.relative_error(net, X, T, "squared", reduction, half) < 1e-7
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("output, loss", PAIRS)
+def test_kernels_agree_with_the_numpy_twin(hidden, output, loss):
+    sizes = [4, 6, 5, 3]
+    net = ffnn.MLP(sizes, hidden=hidden, output=output, seed=3)
+    X, T = problem(sizes, output, seed=4, n=9)
+    value, grads = net.loss_and_gradients(X, T, loss=loss)
+    twin_value, twin_grads = layers.backprop(net, X, T, loss=loss)
+    assert value == pytest.approx(twin_value, rel=1e-10)
+    for g, tg in zip(grads, twin_grads, strict=True):
+        np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12)
+
+
+def test_large_layers_take_the_blas_path_and_still_agree():
+    net = ffnn.MLP([64, 128, 10], hidden="relu", output="softmax", seed=0)
+    X, T = problem([64, 128, 10], "softmax", n=40)
+    value, grads = net.loss_and_gradients(X, T)
+    twin_value, twin_grads = layers.backprop(net, X, T)
+    assert value == pytest.approx(twin_value, rel=1e-10)
+    for g, tg in zip(grads, twin_grads, strict=True):
+        np.testing.assert_allclose(g, tg, rtol=1e-8, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=2, max_size=5),
+    n=st.integers(1, 7),
+    scale=st.floats(0.01, 5.0),
+    seed=st.integers(0, 2**16),
+)
+def test_forward_matches_numpy_for_any_shape(sizes, n, scale, seed):
+    net = ffnn.MLP(sizes, hidden="tanh", output="identity", seed=seed)
+    X = np.random.default_rng(seed).normal(scale=scale, size=(n, sizes[0]))
+    h = X
+    for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        h = h @ W + b
+        if l < net.n_layers - 1:
+            h = np.tanh(h)
+    Y = net.forward(X)
+    assert Y.shape == (n, sizes[-1])
+    np.testing.assert_allclose(Y, h, rtol=1e-12, atol=1e-12)
+
+
+def test_forward_all_keeps_a_and_h_per_layer():
+    net = ffnn.MLP([2, 3, 1], hidden="relu", output="sigmoid", seed=0)
+    X = np.array([[1.0, -2.0], [0.5, 0.5]])
+    As, Hs = net.forward_all(X)
+    np.testing.assert_allclose(As[0], X @ net.params[0] + net.params[1])
+    np.testing.assert_allclose(Hs[0], np.maximum(As[0], 0))
+    np.testing.assert_allclose(Hs[1], ffnn.activations.sigmoid(As[1]))
+
+
+def test_params_are_views_into_theta_and_grads_are_parallel():
+    net = ffnn.MLP([2, 3, 1], seed=0)
+    net.params[0][0, 0] = 42.0
+    assert net.theta[0] == 42.0
+    _, grads = net.loss_and_gradients(np.zeros((1, 2)), np.zeros((1, 1)))
+    assert [g.shape for g in grads] == [p.shape for p in net.params]
+
+
+def test_float32_network_computes_the_same_function():
+    net64 = ffnn.MLP([3, 8, 2], hidden="tanh", output="softmax", seed=0)
+    net32 = ffnn.MLP([3, 8, 2], hidden="tanh", output="softmax", seed=0, dtype=np.float32)
+    X, T = problem([3, 8, 2], "softmax")
+    assert net32.forward(X).dtype == np.float32
+    np.testing.assert_allclose(net32.forward(X), net64.forward(X), rtol=1e-5)
+    v32, g32 = net32.loss_and_gradients(X, T)
+    v64, g64 = net64.loss_and_gradients(X, T)
+    assert v32 == pytest.approx(v64, rel=1e-5)
+    np.testing.assert_allclose(g32.flat, g64.flat, rtol=1e-3, atol=1e-5)
+
+
+def test_save_load_and_set_params(tmp_path):
+    net = ffnn.MLP([2, 4, 3], hidden="elu", output="softmax", seed=5)
+    net.save(tmp_path / "net.npz")
+    back = ffnn.MLP.load(tmp_path / "net.npz")
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    np.testing.assert_array_equal(back.forward(X), net.forward(X))
+    with pytest.raises(ValueError, match=r"W1 must have shape \(2, 4\), got \(4, 2\)"):
+        net.set_params({"W1": np.zeros((4, 2)), "b1": np.zeros(4), "W2": np.zeros((4, 3)), "b2": np.zeros(3)})
+
+
+def test_symmetric_start_keeps_hidden_units_identical():
+    """Constant init: every hidden unit gets the same delta, so they never differ (002)."""
+    X, T = ffnn.datasets.xor()
+    net = ffnn.MLP([2, 4, 1], init="constant", init_kwargs={"value": 0.3}, seed=0)
+    ffnn.train.fit(net, X, T, lr=0.5, epochs=200, batch_size=4, progress=False)
+    W1 = net.params[0]
+    np.testing.assert_allclose(W1, W1[:, :1] * np.ones((1, 4)), atol=1e-12)
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_wrong_input_width_says_what_was_expected():
+    net = ffnn.MLP([2, 3, 1])
+    with pytest.raises(ValueError, match=r"X must have 2 column\(s\) \(n_samples, 2\), got shape \(4, 3\)"):
+        net.forward(np.zeros((4, 3)))
+
+
+def test_target_shape_errors():
+    net = ffnn.MLP([2, 3, 4], output="softmax")
+    with pytest.raises(ValueError, match="one_hot"):
+        net.loss_and_gradients(np.zeros((5, 2)), np.zeros((5, 1)))
+    with pytest.raises(ValueError, match="same number of samples"):
+        net.loss_and_gradients(np.zeros((5, 2)), np.zeros((4, 4)))
+
+
+def test_nan_in_data_is_rejected():
+    net = ffnn.MLP([2, 3, 1])
+    X = np.zeros((3, 2))
+    X[1, 1] = np.inf
+    with pytest.raises(ValueError, match="NaN or inf"):
+        net.forward(X)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=[2]), "at least 2 layer sizes"),
+        (dict(sizes=[2, 0, 1]), "integer >= 1"),
+        (dict(sizes=[2, 3, 1], hidden="swish"), "unknown activation 'swish'"),
+        (dict(sizes=[2, 3, 1], hidden="softmax"), "output activation"),
+        (dict(sizes=[2, 3, 1], init="kaiming_magic"), "unknown initialisation"),
+        (dict(sizes=[2, 3, 1], dtype=np.int32), "float64 or float32"),
+    ],
+)
+def test_bad_construction_arguments(kwargs, message):
+    sizes = kwargs.pop("sizes")
+    with pytest.raises(ValueError, match=message):
+        ffnn.MLP(sizes, **kwargs)
+
+
+def test_string_data_is_rejected():
+    with pytest.raises(ValueError, match="numeric array"):
+        ffnn.MLP([2, 1]).forward(np.array([["a", "b"]]))

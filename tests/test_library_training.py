@@ -1,0 +1,165 @@
+"""Training from a fixed seed reaches the issue's accuracies; the loop's options work."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import ffnn
+
+
+def test_xor_is_learned():
+    X, T = ffnn.datasets.xor()
+    net = ffnn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", seed=1)
+    ffnn.train.fit(net, X, T, lr=0.2, epochs=2000, batch_size=1, seed=1, progress=False)
+    np.testing.assert_array_equal(net.predict(X), T.ravel())
+
+
+def test_two_spirals_reach_95_percent_training_accuracy():
+    X, T = ffnn.datasets.spirals(n=400, seed=0)
+    net = ffnn.MLP([2, 32, 32, 1], hidden="tanh", output="sigmoid", seed=0)
+    ffnn.train.fit(net, X, T, optimizer="adam", lr=0.01, batch_size=8, epochs=1500, seed=0, progress=False)
+    assert net.accuracy(X, T) >= 0.95
+
+
+def test_digits_reach_95_percent_test_accuracy():
+    d = ffnn.datasets.digits(seed=0)
+    assert d.X_train.shape[1] == 64 and len(d.t_train) + len(d.t_test) == 1797
+    net = ffnn.MLP([64, 64, 10], hidden="relu", output="softmax", init="he", seed=0)
+    ffnn.train.fit(
+        net, d.X_train, ffnn.losses.one_hot(d.t_train, 10), optimizer="momentum", lr=0.05,
+        momentum=0.9, batch_size=32, epochs=30, seed=0, progress=False,
+    )  # fmt: skip
+    assert net.accuracy(d.X_test, d.t_test) >= 0.95
+
+
+def test_online_fit_equals_a_python_loop_of_single_sample_steps():
+    X, T = ffnn.datasets.moons(n=30, seed=0)
+    a = ffnn.MLP([2, 5, 1], seed=3)
+    b = a.copy()
+    ffnn.train.fit(a, X, T, optimizer="momentum", lr=0.1, momentum=0.5, epochs=2, batch_size=1, shuffle=False, progress=False)
+    opt = ffnn.optim.Momentum(b.params, lr=0.1, momentum=0.5)
+    for _ in range(2):
+        for i in range(len(X)):
+            _, g = b.loss_and_gradients(X[i : i + 1], T[i : i + 1])
+            opt.step(g)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, None])
+def test_minibatch_and_full_batch_reduce_the_loss(batch_size):
+    X, T = ffnn.datasets.circles(n=100, seed=0)
+    net = ffnn.MLP([2, 8, 1], seed=0)
+    before = net.loss(X, T)
+    h = ffnn.train.fit(net, X, T, lr=0.3, epochs=50, batch_size=batch_size, progress=False)
+    assert h.loss[-1] < before and len(h.loss) == 50
+
+
+def test_full_batch_epoch_is_one_gradient_step():
+    X, T = ffnn.datasets.blobs(n=20, seed=0)
+    a, b = ffnn.MLP([2, 3, 1], seed=0), ffnn.MLP([2, 3, 1], seed=0)
+    ffnn.train.fit(a, X, T, lr=0.2, epochs=1, batch_size=None, shuffle=False, progress=False)
+    _, g = b.loss_and_gradients(X, T)
+    ffnn.optim.SGD(b.params, lr=0.2).step(g)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12)
+
+
+def test_same_seed_same_run():
+    X, T = ffnn.datasets.moons(n=60, seed=1)
+    runs = []
+    for _ in range(2):
+        net = ffnn.MLP([2, 6, 1], seed=4)
+        runs.append(ffnn.train.fit(net, X, T, epochs=5, batch_size=4, seed=9, progress=False).loss)
+    assert runs[0] == runs[1]
+
+
+def test_history_validation_and_early_stopping_restores_the_best_weights():
+    X, T = ffnn.datasets.function("sin", n=30, noise=0.3, seed=0)
+    Xv, Tv = ffnn.datasets.function("sin", n=30, noise=0.3, seed=1)
+    net = ffnn.MLP([1, 40, 1], output="identity", seed=0)
+    h = ffnn.train.fit(
+        net, X, T, optimizer="adam", lr=0.05, epochs=2000, batch_size=None,
+        validation=(Xv, Tv), early_stopping=20, progress=False,
+    )  # fmt: skip
+    assert h.stopped_early and len(h.val_loss) < 2000
+    assert net.loss(Xv, Tv) == pytest.approx(min(h.val_loss))
+    assert h.accuracy == []  # regression: no accuracy
+
+
+def test_lr_schedule_is_applied_per_epoch():
+    X, T = ffnn.datasets.xor()
+    h = ffnn.train.fit(
+        ffnn.MLP([2, 2, 1]), X, T, epochs=4, lr=1.0,
+        lr_schedule=ffnn.optim.schedule.step(1.0, drop=0.5, every=1), progress=False,
+    )  # fmt: skip
+    assert h.lr == [1.0, 0.5, 0.25, 0.125]
+
+
+def test_divergence_is_reported_clearly():
+    X, T = ffnn.datasets.function("square", n=20)
+    net = ffnn.MLP([1, 10, 1], output="identity", hidden="relu", seed=0)
+    with pytest.raises(FloatingPointError, match="learning rate"):
+        ffnn.train.fit(net, X * 100, T * 1e4, lr=10.0, epochs=50, progress=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(epochs=0), "epochs must be an integer >= 1"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(optimizer="adamax"), "unknown optimizer"),
+        (dict(lr=-1), "positive"),
+        (dict(validation=np.zeros(3)), "pair"),
+        (dict(loss="hinge"), "unknown loss"),
+    ],
+)
+def test_fit_argument_errors(kwargs, message):
+    X, T = ffnn.datasets.xor()
+    with pytest.raises(ValueError, match=message):
+        ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, progress=False, **kwargs)
+
+
+def test_optimizer_for_another_network_is_rejected():
+    X, T = ffnn.datasets.xor()
+    opt = ffnn.optim.SGD(ffnn.MLP([2, 2, 1]).params, lr=0.1)
+    with pytest.raises(ValueError, match="other parameters"):
+        ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, optimizer=opt, progress=False)
+
+
+def test_progress_bar_can_be_shown(capsys):
+    X, T = ffnn.datasets.xor()
+    ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, epochs=3, progress=True)
+    assert "epochs" in capsys.readouterr().err
+
+
+def test_datasets_shapes_and_errors():
+    for name in ffnn.datasets.GENERATORS:
+        X, t = ffnn.datasets.make(name)
+        assert X.ndim == 2 and X.shape[1] == 2 and len(t) == len(X)
+    for name in ("square", "sin", "abs", "heaviside"):
+        x, t = ffnn.datasets.function(name)
+        assert x.shape == t.shape == (50, 1) and np.all(np.abs(x) < 1)
+    with pytest.raises(ValueError, match="unknown data set 'mnist'"):
+        ffnn.datasets.make("mnist")
+    with pytest.raises(ValueError, match="unknown function"):
+        ffnn.datasets.function("cube")
+
+
+def test_read_only_install_caches_in_a_user_dir(tmp_path, monkeypatch):
+    """A read-only package dir (e.g. a root-owned site-packages) sends the cache to ~/.cache."""
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    assert ffnn.numba_cache_dir("/usr/lib/whatever", env) == str(tmp_path / "ffnn-numba")
+    assert (tmp_path / "ffnn-numba").is_dir()
+    assert ffnn.numba_cache_dir("/x", {"NUMBA_CACHE_DIR": "/y"}) is None  # the user's choice wins
+
+
+def test_kernels_are_cached_where_numba_cache_dir_points(tmp_path):
+    code = "import numpy as np, ffnn; ffnn.MLP([2, 3, 1]).forward(np.zeros((1, 2)))"
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    cached = [f for _, _, fs in os.walk(tmp_path) for f in fs if f.endswith(".nbi")]
+    assert any("forward_kernel" in f for f in cached), cached
