@@ -1,15 +1,17 @@
 """The project's set-up files agree with each other."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 from conftest import ROOT
 
 
 def _conda_specs():
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    return [d.replace(" ", "") for d in deps if isinstance(d, str) and _name(d) not in ("python", "pip")]
+    return [
+        d.replace(" ", "") for d in deps if isinstance(d, str) and _name(d) not in ("python", "pip")
+    ]
 
 
 def _name(spec):
@@ -20,12 +22,17 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(s) for s in project["dependencies"] + project["optional-dependencies"]["test"]}
     conda = {_name(s) for s in _conda_specs()}
-    assert conda == wanted, f"only in environment.yml: {conda - wanted}; only in pyproject: {wanted - conda}"
+    assert conda == wanted, (
+        f"only in environment.yml: {conda - wanted}; only in pyproject: {wanted - conda}"
+    )
 
 
 def test_environment_yml_pins_match_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = {_name(s): s.replace(" ", "") for s in project["dependencies"] + project["optional-dependencies"]["test"]}
+    pins = {
+        _name(s): s.replace(" ", "")
+        for s in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
     for spec in _conda_specs():
         assert pins[_name(spec)] == spec, f"{spec} in environment.yml vs {pins[_name(spec)]}"
 

@@ -1,9 +1,8 @@
 """The lectures' worked examples, reproduced with the library to the printed digits."""
 
+import ffnn
 import numpy as np
 import pytest
-
-import ffnn
 
 
 def test_001_hand_computed_gradient_step():

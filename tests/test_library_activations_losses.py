@@ -1,9 +1,8 @@
 """Activations and losses: derivatives against central differences, lecture identities."""
 
+import ffnn
 import numpy as np
 import pytest
-
-import ffnn
 from ffnn import activations as act
 from ffnn import losses
 
@@ -87,14 +86,20 @@ def _numeric_loss_grad(name, Y, T, **kw):
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-@pytest.mark.parametrize("name, half", [("squared", True), ("squared", False), ("bce", True), ("ce", True), ("absolute", True)])
+@pytest.mark.parametrize(
+    "name, half",
+    [("squared", True), ("squared", False), ("bce", True), ("ce", True), ("absolute", True)],
+)
 def test_loss_gradient_matches_central_difference(name, half, reduction):
     rng = np.random.default_rng(1)
     Y = rng.uniform(0.1, 0.9, size=(6, 3))
     T = losses.one_hot(rng.integers(0, 3, 6), 3) if name == "ce" else rng.uniform(0, 1, size=(6, 3))
     kw = dict(reduction=reduction, half=half)
     np.testing.assert_allclose(
-        losses.gradient(name, Y, T, **kw), _numeric_loss_grad(name, Y, T, **kw), rtol=1e-6, atol=1e-9
+        losses.gradient(name, Y, T, **kw),
+        _numeric_loss_grad(name, Y, T, **kw),
+        rtol=1e-6,
+        atol=1e-9,
     )
 
 
@@ -114,16 +119,24 @@ def test_cross_entropies_match_their_formulas():
     assert losses.binary_cross_entropy(y, t) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2)
 
 
-@pytest.mark.parametrize("output, loss", [("softmax", "ce"), ("sigmoid", "bce"), ("identity", "squared")])
+@pytest.mark.parametrize(
+    "output, loss", [("softmax", "ce"), ("sigmoid", "bce"), ("identity", "squared")]
+)
 def test_matched_output_delta_is_y_minus_t(output, loss):
     """Softmax + CE, sigmoid + BCE, identity + 1/2 squared error: dL/da = y - t (000 appendix)."""
     rng = np.random.default_rng(2)
     K = 4 if output == "softmax" else 1
     A = rng.normal(size=(5, K))
     Y = act.get(output).f(A)
-    T = losses.one_hot(rng.integers(0, K, 5), K) if output == "softmax" else rng.uniform(size=(5, 1))
+    T = (
+        losses.one_hot(rng.integers(0, K, 5), K)
+        if output == "softmax"
+        else rng.uniform(size=(5, 1))
+    )
     spec = losses.get(loss, "sum")
-    delta = losses.output_delta(spec.code, act.code_of(output), 0.0, A, Y, T, True, 1.0, np.empty_like(Y))
+    delta = losses.output_delta(
+        spec.code, act.code_of(output), 0.0, A, Y, T, True, 1.0, np.empty_like(Y)
+    )
     np.testing.assert_allclose(delta, Y - T, atol=1e-15)
     # and that is the true derivative of the loss with respect to a
     num = np.zeros_like(A)
@@ -141,7 +154,9 @@ def test_sigmoid_with_squared_error_has_the_slow_delta():
     A = np.array([[4.0]])
     Y = act.sigmoid(A)
     T = np.array([[0.0]])
-    delta = losses.output_delta(losses.SQUARED, act.SIGMOID, 0.0, A, Y, T, True, 1.0, np.empty((1, 1)))
+    delta = losses.output_delta(
+        losses.SQUARED, act.SIGMOID, 0.0, A, Y, T, True, 1.0, np.empty((1, 1))
+    )
     assert delta[0, 0] == pytest.approx(Y[0, 0] * Y[0, 0] * (1 - Y[0, 0]))
 
 

@@ -1,12 +1,11 @@
 """The MLP: backprop against central differences and against the NumPy twin."""
 
+import ffnn
 import numpy as np
 import pytest
+from ffnn import layers
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import ffnn
-from ffnn import layers
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
 PAIRS = [  # (output unit, loss)
@@ -131,7 +130,9 @@ def test_save_load_and_set_params(tmp_path):
     X = np.random.default_rng(0).normal(size=(5, 2))
     np.testing.assert_array_equal(back.forward(X), net.forward(X))
     with pytest.raises(ValueError, match=r"W1 must have shape \(2, 4\), got \(4, 2\)"):
-        net.set_params({"W1": np.zeros((4, 2)), "b1": np.zeros(4), "W2": np.zeros((4, 3)), "b2": np.zeros(3)})
+        net.set_params(
+            {"W1": np.zeros((4, 2)), "b1": np.zeros(4), "W2": np.zeros((4, 3)), "b2": np.zeros(3)}
+        )
 
 
 def test_symmetric_start_keeps_hidden_units_identical():
@@ -148,7 +149,9 @@ def test_symmetric_start_keeps_hidden_units_identical():
 
 def test_wrong_input_width_says_what_was_expected():
     net = ffnn.MLP([2, 3, 1])
-    with pytest.raises(ValueError, match=r"X must have 2 column\(s\) \(n_samples, 2\), got shape \(4, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"X must have 2 column\(s\) \(n_samples, 2\), got shape \(4, 3\)"
+    ):
         net.forward(np.zeros((4, 3)))
 
 

@@ -1,9 +1,8 @@
 """Update rules against the lectures' formulas by hand; the perceptron algorithm."""
 
+import ffnn
 import numpy as np
 import pytest
-
-import ffnn
 from ffnn import optim
 
 THETA = [0.5, -1.0, 2.0]
@@ -33,7 +32,9 @@ def test_momentum_two_steps():
 def test_adagrad_steps():
     """G = g^2 after one step, so theta <- theta - eta g / (|g| + eps); G = 2 g^2 after two."""
     g = np.array(GRAD)
-    np.testing.assert_allclose(one_step(optim.Adagrad, lr=0.1), np.array(THETA) - 0.1 * np.sign(g), rtol=1e-7)
+    np.testing.assert_allclose(
+        one_step(optim.Adagrad, lr=0.1), np.array(THETA) - 0.1 * np.sign(g), rtol=1e-7
+    )
     w1 = np.array(THETA) - 0.1 * np.sign(g)
     np.testing.assert_allclose(
         one_step(optim.Adagrad, steps=2, lr=0.1), w1 - 0.1 * g / (np.sqrt(2 * g**2) + 1e-8)
@@ -45,7 +46,8 @@ def test_rmsprop_step():
     g = np.array(GRAD)
     G = 0.1 * g**2
     np.testing.assert_allclose(
-        one_step(optim.RMSProp, lr=0.01, decay=0.9), np.array(THETA) - 0.01 * g / (np.sqrt(G) + 1e-8)
+        one_step(optim.RMSProp, lr=0.01, decay=0.9),
+        np.array(THETA) - 0.01 * g / (np.sqrt(G) + 1e-8),
     )
 
 
@@ -62,7 +64,9 @@ def test_adam_second_step():
     m = 0.1 * g * 0.9 + 0.1 * g
     v = 0.001 * g**2 * 0.999 + 0.001 * g**2
     m_hat, v_hat = m / (1 - 0.9**2), v / (1 - 0.999**2)
-    expected = np.array(THETA) - 0.01 * g / (np.abs(g) + 1e-8) - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    expected = (
+        np.array(THETA) - 0.01 * g / (np.abs(g) + 1e-8) - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    )
     np.testing.assert_allclose(one_step(optim.Adam, steps=2, lr=0.01), expected)
 
 
@@ -118,7 +122,9 @@ def test_optimizer_errors(make, message):
 
 def test_gradient_shape_mismatch_is_reported():
     opt = optim.SGD([np.zeros((2, 3))], lr=0.1)
-    with pytest.raises(ValueError, match=r"gradient shape \(3, 2\) does not match parameter shape \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"gradient shape \(3, 2\) does not match parameter shape \(2, 3\)"
+    ):
         opt.step([np.zeros((3, 2))])
 
 

@@ -4,10 +4,9 @@ import os
 import subprocess
 import sys
 
+import ffnn
 import numpy as np
 import pytest
-
-import ffnn
 
 
 def test_xor_is_learned():
@@ -20,7 +19,9 @@ def test_xor_is_learned():
 def test_two_spirals_reach_95_percent_training_accuracy():
     X, T = ffnn.datasets.spirals(n=400, seed=0)
     net = ffnn.MLP([2, 32, 32, 1], hidden="tanh", output="sigmoid", seed=0)
-    ffnn.train.fit(net, X, T, optimizer="adam", lr=0.01, batch_size=8, epochs=1500, seed=0, progress=False)
+    ffnn.train.fit(
+        net, X, T, optimizer="adam", lr=0.01, batch_size=8, epochs=1500, seed=0, progress=False
+    )
     assert net.accuracy(X, T) >= 0.95
 
 
@@ -39,7 +40,18 @@ def test_online_fit_equals_a_python_loop_of_single_sample_steps():
     X, T = ffnn.datasets.moons(n=30, seed=0)
     a = ffnn.MLP([2, 5, 1], seed=3)
     b = a.copy()
-    ffnn.train.fit(a, X, T, optimizer="momentum", lr=0.1, momentum=0.5, epochs=2, batch_size=1, shuffle=False, progress=False)
+    ffnn.train.fit(
+        a,
+        X,
+        T,
+        optimizer="momentum",
+        lr=0.1,
+        momentum=0.5,
+        epochs=2,
+        batch_size=1,
+        shuffle=False,
+        progress=False,
+    )
     opt = ffnn.optim.Momentum(b.params, lr=0.1, momentum=0.5)
     for _ in range(2):
         for i in range(len(X)):
@@ -159,7 +171,9 @@ def test_read_only_install_caches_in_a_user_dir(tmp_path, monkeypatch):
 def test_kernels_are_cached_where_numba_cache_dir_points(tmp_path):
     code = "import numpy as np, ffnn; ffnn.MLP([2, 3, 1]).forward(np.zeros((1, 2)))"
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, out.stderr
     cached = [f for _, _, fs in os.walk(tmp_path) for f in fs if f.endswith(".nbi")]
     assert any("forward_kernel" in f for f in cached), cached

@@ -9,8 +9,8 @@ Look a function up by name with :func:`get`; the integer codes are what the
 network kernels use to pick a function inside compiled code.
 """
 
-from collections import namedtuple
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit

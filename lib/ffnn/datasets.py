@@ -64,7 +64,7 @@ def blobs(n=200, distance=3.0, noise=1.0, seed=0, labels="01"):
 
 
 def separable(n=100, dim=2, margin=0.1, seed=0, labels="pm1"):
-    """n points in [-1, 1]^dim labelled by a random hyperplane, keeping only those >= margin away."""
+    """n points in [-1, 1]^dim labelled by a random hyperplane, all >= margin from it."""
     n, dim = positive_int(n, "n", 2), positive_int(dim, "dim")
     rng = _rng(seed)
     w = rng.normal(size=dim)

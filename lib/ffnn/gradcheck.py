@@ -9,7 +9,7 @@ import numpy as np
 
 
 def numerical_gradient(f, x, h=1e-6):
-    """Central-difference gradient of the scalar function f at x (x is perturbed in place, then restored)."""
+    """Central-difference gradient of the scalar f() at x (perturbed in place, then restored)."""
     x = np.asarray(x)
     if x.dtype != np.float64:
         raise ValueError(f"x must be a float64 array (perturbed in place), got {x.dtype}")
@@ -28,6 +28,7 @@ def numerical_gradient(f, x, h=1e-6):
 
 def numerical_gradients(net, X, T, loss=None, reduction="mean", half=True, h=1e-6):
     """dL/dtheta of an MLP by central differences, as a list parallel to net.params."""
+
     def L():
         return net.loss(X, T, loss=loss, reduction=reduction, half=half)
 

@@ -178,7 +178,7 @@ def gradient(loss, Y, T, reduction="mean", half=True):
 
 
 def squared_error(Y, T, reduction="mean", half=True):
-    """L = 1/2 sum_k (y_k - t_k)^2 per sample (without the 1/2 if half=False), averaged or summed."""
+    """L = 1/2 sum_k (y_k - t_k)^2 per sample (no 1/2 if half=False), averaged or summed."""
     return value("squared", Y, T, reduction, half)
 
 

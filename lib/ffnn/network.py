@@ -282,7 +282,7 @@ class MLP:
         return other
 
     def get_params(self):
-        """A dict of copies, W1, b1, W2, ... (for export, e.g. np.savez(path, **net.get_params()))."""
+        """A dict of copies W1, b1, W2, ... (export: np.savez(path, **net.get_params()))."""
         out = {}
         for l in range(self.n_layers):
             out[f"W{l + 1}"] = self.params[2 * l].copy()
@@ -343,7 +343,9 @@ class MLP:
                 f"got {T.shape}{hint}"
             )
         if T.shape[0] != n:
-            raise ValueError(f"X and T must have the same number of samples, got {n} and {T.shape[0]}")
+            raise ValueError(
+                f"X and T must have the same number of samples, got {n} and {T.shape[0]}"
+            )
         return T
 
     def buffers(self, n):
@@ -383,7 +385,7 @@ class MLP:
         return As, Hs
 
     def default_loss(self):
-        """The loss that pairs with the output unit: identity->squared, sigmoid->bce, softmax->ce."""
+        """The output unit's loss: identity->squared, sigmoid->bce, softmax->ce."""
         return _DEFAULT_LOSS.get(self._output, "squared")
 
     def loss_and_gradients(self, X, T, loss=None, reduction="mean", half=True):
@@ -421,7 +423,7 @@ class MLP:
         return float(total / n if spec.reduction == "mean" else total)
 
     def predict(self, X):
-        """Class labels: argmax for several outputs, y >= 0.5 (sigmoid) or y >= 0 otherwise for one."""
+        """Class labels: argmax of several outputs; one output: y >= 0.5 (sigmoid) else y >= 0."""
         Y = self.forward(X)
         if Y.shape[1] > 1:
             return Y.argmax(axis=1)

@@ -139,7 +139,9 @@ class Optimizer:
             update(self.rule, self._flat, g, self.state, self.mask, self.hyper, self.t)
             return
         theta = _concat(self.params, self.params)
-        update(self.rule, theta, _concat(grads, self.params), self.state, self.mask, self.hyper, self.t)
+        update(
+            self.rule, theta, _concat(grads, self.params), self.state, self.mask, self.hyper, self.t
+        )
         _scatter(theta, self.params)
 
     def reset(self):
@@ -167,12 +169,16 @@ def _default_mask(params, size):
 
 def _concat(arrays, like):
     if len(arrays) != len(like):
-        raise ValueError(f"expected {len(like)} gradient arrays (one per parameter), got {len(arrays)}")
+        raise ValueError(
+            f"expected {len(like)} gradient arrays (one per parameter), got {len(arrays)}"
+        )
     out = []
     for g, p in zip(arrays, like, strict=True):
         g = np.asarray(g, dtype=np.float64)
         if g.shape != np.shape(p):
-            raise ValueError(f"gradient shape {g.shape} does not match parameter shape {np.shape(p)}")
+            raise ValueError(
+                f"gradient shape {g.shape} does not match parameter shape {np.shape(p)}"
+            )
         out.append(g.reshape(-1))
     return np.ascontiguousarray(np.concatenate(out))
 
@@ -191,7 +197,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """v <- mu v - eta g; theta <- theta + v (002, Rossi's Delta w(t) = -eta dE/dw + alpha Delta w(t-1))."""
+    """v <- mu v - eta g; theta <- theta + v (002; 000: Dw(t) = -eta dE/dw + alpha Dw(t-1))."""
 
     rule = MOMENTUM
 
@@ -222,7 +228,7 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """m, v moving averages of g and g^2, bias-corrected; theta <- theta - eta m_hat / (sqrt(v_hat) + eps)."""
+    """m, v: averages of g, g^2, bias-corrected; theta -= eta m_hat / (sqrt(v_hat) + eps)."""
 
     rule = ADAM
 
@@ -281,4 +287,6 @@ class schedule:
         """eta_k = lr_min + (eta_0 - lr_min)(1 + cos(pi k / total)) / 2, then lr_min (> 0)."""
         lr, total = positive(lr, "lr"), max(1, int(total))
         lr_min = lr * 1e-3 if lr_min is None else positive(lr_min, "lr_min")
-        return lambda k: lr_min + (lr - lr_min) * 0.5 * (1.0 + math.cos(math.pi * min(k, total) / total))
+        return lambda k: (
+            lr_min + (lr - lr_min) * 0.5 * (1.0 + math.cos(math.pi * min(k, total) / total))
+        )

@@ -44,7 +44,7 @@ def perceptron_kernel(Phi, t, w, max_steps, seed, trajectory, updated):
     The full "all correct?" test is repeated only after w has changed: between
     updates its answer cannot change, so skipping it gives the same run.
     """
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (Numba's own generator inside the kernel)
     N, D = Phi.shape
     n_updates = 0
     trajectory[0, :] = w
@@ -54,7 +54,7 @@ def perceptron_kernel(Phi, t, w, max_steps, seed, trajectory, updated):
             if all_correct(w, Phi, t):
                 return n_updates, step, True
             changed = False
-        n = np.random.randint(0, N)
+        n = np.random.randint(0, N)  # noqa: NPY002
         s = 0.0
         for d in range(D):
             s += w[d] * Phi[n, d]
@@ -107,7 +107,9 @@ def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
         Phi, labels, w, max_steps, int(seed), trajectory, updated
     )
     kept = min(n_updates, cap)
-    return PerceptronResult(w, trajectory[: kept + 1].copy(), updated[:kept].copy(), bool(converged), int(steps))
+    return PerceptronResult(
+        w, trajectory[: kept + 1].copy(), updated[:kept].copy(), bool(converged), int(steps)
+    )
 
 
 def predict(w, X):
@@ -120,7 +122,7 @@ def predict(w, X):
 
 
 def hyperplane(w):
-    """Unit normal w/||w|| and signed distance -w_0/||w|| of the line w_0 + w.x = 0 from the origin."""
+    """Unit normal w/||w|| and signed distance -w_0/||w|| from the origin of w_0 + w.x = 0."""
     w = np.asarray(w, dtype=np.float64).reshape(-1)
     norm = np.linalg.norm(w[1:])
     if norm == 0:

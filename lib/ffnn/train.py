@@ -14,8 +14,8 @@ import numpy as np
 from numba import njit
 
 from . import optim as optim_mod
-from .network import MLP, backward_kernel, forward_kernel
 from ._checks import positive_int
+from .network import MLP, backward_kernel, forward_kernel
 
 try:  # the progress bar renders as a widget in JupyterLab, as text elsewhere
     from tqdm.auto import tqdm
@@ -46,7 +46,20 @@ def train_epoch_kernel(
         forward_kernel(theta, layout, hidden, output, alpha, Xv, A_buf, H_buf)
         scale = 1.0 / m if mean else 1.0
         value = backward_kernel(
-            theta, layout, hidden, output, alpha, loss, half, scale, Xv, Tv, A_buf, H_buf, D_buf, grad
+            theta,
+            layout,
+            hidden,
+            output,
+            alpha,
+            loss,
+            half,
+            scale,
+            Xv,
+            Tv,
+            A_buf,
+            H_buf,
+            D_buf,
+            grad,
         )
         total += value * m if mean else value
         t += 1
@@ -55,7 +68,7 @@ def train_epoch_kernel(
 
 
 class History(dict):
-    """Per-epoch lists: loss, accuracy, val_loss, val_accuracy, lr; plus best_epoch, stopped_early."""
+    """Per-epoch lists loss, accuracy, val_loss, val_accuracy, lr; best_epoch, stopped_early."""
 
     def __getattr__(self, name):
         try:
@@ -72,7 +85,9 @@ def make_optimizer(net, optimizer, lr, **kwargs):
     """An optimizer bound to net.params: a name ("sgd", "momentum", "adam", ...) or an instance."""
     if isinstance(optimizer, optim_mod.Optimizer):
         if optimizer._flat is not net.theta:
-            raise ValueError("the optimizer was built for other parameters; build it with net.params")
+            raise ValueError(
+                "the optimizer was built for other parameters; build it with net.params"
+            )
         return optimizer
     return optim_mod.get(optimizer, net.params, lr=lr, **kwargs)
 
@@ -129,7 +144,9 @@ def fit(
     if opt.schedule is not None:
         raise ValueError("fit applies lr_schedule per epoch; pass a number as the optimizer's lr")
     if lr_schedule is not None and not callable(lr_schedule):
-        raise ValueError("lr_schedule must be a function of the epoch, e.g. ffnn.optim.schedule.step(0.1)")
+        raise ValueError(
+            "lr_schedule must be a function of the epoch, e.g. ffnn.optim.schedule.step(0.1)"
+        )
 
     rng = np.random.default_rng(seed)
     A_buf, H_buf, D_buf = net.buffers(B)
