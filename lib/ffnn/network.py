@@ -198,7 +198,8 @@ class MLP:
     ``sizes`` lists the units per layer, inputs first. ``hidden``/``output`` are
     activation names (see ffnn.activations). ``init`` is a scheme name from
     ffnn.init ("xavier", "he", "gaussian", "zeros", ...); ``init_kwargs`` go to
-    it (e.g. sigma=0.01). ``alpha`` is leaky ReLU's slope / ELU's scale.
+    it (e.g. sigma=0.01). ``alpha`` is leaky ReLU's slope / ELU's scale
+    (default 0.01 / 1.0), shared by hidden and output units.
     """
 
     def __init__(
@@ -223,8 +224,10 @@ class MLP:
         output_act = act.get(output, alpha)
         self.hidden, self.output = hidden_act.name, output_act.name
         self._hidden, self._output = hidden_act.code, output_act.code
-        self.alpha = hidden_act.alpha if alpha is None else float(alpha)
-        self._out_alpha = output_act.alpha
+        # one alpha serves the whole net: the hidden unit's default, else the output's
+        if alpha is None:
+            alpha = act.DEFAULT_ALPHA.get(self.hidden, act.DEFAULT_ALPHA.get(self.output, 0.0))
+        self.alpha = float(alpha)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
@@ -361,7 +364,6 @@ class MLP:
 
     def _forward(self, X):
         A_buf, H_buf, _ = self.buffers(X.shape[0])
-        # the output activation's alpha only matters for leaky/ELU outputs
         forward_kernel(
             self.theta, self.layout, self._hidden, self._output, self.alpha, X, A_buf, H_buf
         )
