@@ -34,9 +34,13 @@ Surface.__doc__ = (
 
 def quadratic(h1, h2, name="quadratic", xlim=(-3, 3), ylim=(-3, 3), start=(-2.5, 2.0)):
     """L = (h1 w1^2 + h2 w2^2) / 2, Hessian diag(h1, h2): GD diverges when eta > 2 / max(h)."""
+
+    def c(h):
+        return "" if h == 1 else f"{h:g}\\,"
+
     return Surface(
         name,
-        f"$L = ({h1:g}\\,w_1^2 + {h2:g}\\,w_2^2)/2$",
+        f"$L = ({c(h1)}w_1^2 + {c(h2)}w_2^2)/2$",
         lambda w1, w2: 0.5 * (h1 * np.square(w1) + h2 * np.square(w2)),
         lambda w: np.array([h1 * w[0], h2 * w[1]]),
         (0.0, 0.0),
@@ -150,7 +154,7 @@ def draw_paths(paths, surface, ax=None, title=None):
         ax.plot(q[0, 0], q[0, 1], "o", color=line.get_color(), ms=6)
     ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="$w_1$", ylabel="$w_2$")
     ax.set_title(title or s.formula)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 
@@ -159,7 +163,7 @@ def descent_figure(
 ):
     """Left: the path of descent_path on the surface's contours; right: L(w_k) per step."""
     path = descent_path(optimizer, lr, momentum, steps, start, surface, **kwargs)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
     label = f"{optimizer}, $\\eta$={lr:g}" + (f", $\\mu$={momentum:g}" if momentum else "")
     draw_paths({label: path}, surface, ax)
     ax2.semilogy(path_losses(path, surface) + 1e-12, ".-")
