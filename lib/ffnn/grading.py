@@ -129,7 +129,9 @@ def check_close(name, got, expected, atol=1e-4, rtol=0.0, show_expected=False):
     hint = f" (expected {np.round(expected, 6).tolist()})" if show_expected else ""
     if g.shape != expected.shape:
         if g.ndim == 2 and g.T.shape == expected.shape:
-            raise AssertionError(f"{name} has shape {g.shape}, expected {expected.shape}: transposed?")
+            raise AssertionError(
+                f"{name} has shape {g.shape}, expected {expected.shape}: transposed?"
+            )
         raise AssertionError(f"{name} has shape {g.shape}, expected {expected.shape}")
     if not np.all(np.isfinite(g)):
         raise AssertionError(f"{name} contains NaN or inf{hint}")
