@@ -16,10 +16,15 @@ def assignments(root=ROOT):
     return sorted(p.parent.name for p in notebooks if p.stem == p.parent.name)
 
 
-def nbgrader(*args, root=ROOT, check=True, **kwargs):
-    """Run an nbgrader command in the course root (where nbgrader_config.py is).
-    The interpreter's bin/ goes first on PATH: nbgrader calls `alembic` by name."""
+def nbgrader_command(*args):
+    """argv and environment of an nbgrader command. The interpreter's bin/ goes
+    first on PATH: nbgrader calls `alembic` by name."""
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    cmd = [sys.executable, "-m", "nbgrader", *args]
+    return [sys.executable, "-m", "nbgrader", *args], env
+
+
+def nbgrader(*args, root=ROOT, check=True, **kwargs):
+    """Run an nbgrader command in the course root (where nbgrader_config.py is)."""
+    cmd, env = nbgrader_command(*args)
     return subprocess.run(cmd, cwd=root, check=check, env=env, **kwargs)
