@@ -1,0 +1,297 @@
+"""The nbgrader pipeline, run for real in a temporary copy of the course:
+``python -m autograder.release`` then ``python -m autograder.grade`` on the sample
+submissions of autograder/samples (full, blank, partial, hostile, broken).
+The real autograder/ state is never touched."""
+
+import csv
+import html
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import nbformat
+import numpy as np
+import pytest
+from conftest import ROOT
+from ffnn.grading import assert_own, check_close, forbid_ffnn, uses_ffnn
+
+from autograder import assignments
+from autograder.samples import write as write_samples
+
+IDS = assignments(ROOT)
+EXPECTED = json.loads((ROOT / "autograder" / "samples" / "expected.json").read_text())
+_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+
+
+def _run(course, *args, timeout=600):
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+
+
+def _secret_lines(aid, kind):
+    """Stripped lines of the source's solution or hidden-test regions of one assignment
+    that appear nowhere in the student version (so finding one means a leak)."""
+    nb = nbformat.read(ROOT / "source" / aid / f"{aid}.ipynb", as_version=4)
+    want = "SOLUTION" if kind == "solution" else "HIDDEN TESTS"
+    lines = {
+        line.strip()
+        for cell in nb.cells
+        for m in _REGION.finditer(cell.source)
+        if m.group(1) == want
+        for line in m.group(2).splitlines()
+        if len(line.strip()) >= 8
+    }
+    released = (ROOT / "release" / aid / f"{aid}.ipynb").read_text()
+    public = {line.strip() for cell in json.loads(released)["cells"] for line in cell["source"]}
+    return lines - public
+
+
+def _text_of_html(path):
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+# ---------------------------------------------------------------- ffnn.grading (fast)
+
+
+def test_uses_ffnn_sees_direct_indirect_and_hidden_references():
+    import ffnn
+    from ffnn.activations import sigmoid as ref_sigmoid
+
+    def own(a):
+        return 1 / (1 + np.exp(-a))
+
+    def direct(a):
+        return ffnn.activations.sigmoid(a)
+
+    def alias(a):
+        return ref_sigmoid(a)
+
+    def indirect(a):
+        return alias(a) + 0
+
+    def by_import(a):
+        import ffnn as f
+
+        return f.activations.sigmoid(a)
+
+    def by_string(a):
+        return __import__("ffnn").activations.sigmoid(a)
+
+    def closure():
+        s = ref_sigmoid
+        return lambda a: s(a)
+
+    assert not uses_ffnn(own)
+    for fn in (direct, alias, indirect, by_import, by_string, closure()):
+        assert uses_ffnn(fn), fn
+    with pytest.raises(AssertionError, match="reference library ffnn"):
+        assert_own(indirect)
+    assert_own(own)
+
+
+def test_forbid_ffnn_catches_calls_at_run_time():
+    from ffnn.activations import sigmoid as ref_sigmoid
+
+    with pytest.raises(AssertionError, match="called the reference library"):
+        with forbid_ffnn("sigmoid"):
+            ref_sigmoid(np.zeros(2))
+    with forbid_ffnn("own"):
+        np.tanh(np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    "got, expected, message",
+    [
+        (-0.25, 0.25, "wrong sign"),
+        (0.5, 0.25, "twice the expected value: check the 1/2 convention"),
+        (0.125, 0.25, "half the expected value"),
+        (np.ones((3, 2)), np.ones((2, 3)), r"shape \(3, 2\), expected \(2, 3\): transposed"),
+        ([[1.0, 3.0], [2.0, 4.0]], [[1.0, 2.0], [3.0, 4.0]], "transpose of the expected matrix"),
+        (np.ones(3), np.ones(4), r"shape \(3,\), expected \(4,\)"),
+        (float("nan"), 1.0, "NaN"),
+        (None, 1.0, "forget to return"),
+        ("x", 1.0, "should be a number"),
+        (0.3, 0.25, "largest error 0.05"),
+    ],
+)
+def test_check_close_diagnoses(got, expected, message):
+    with pytest.raises(AssertionError, match=message):
+        check_close("answer", got, expected)
+
+
+def test_check_close_accepts_within_tolerance():
+    check_close("answer", 0.2504, 0.25, atol=5e-4)
+    check_close("answer", [[1.0, 2.0]], np.array([[1.0, 2.0]]))
+
+
+# ------------------------------------------------------------- samples are current
+
+
+def test_samples_are_generated_from_the_current_release(tmp_path):
+    expected = write_samples(tmp_path, ROOT)
+    assert expected == EXPECTED, "run `python -m autograder.samples`"
+    committed = ROOT / "autograder" / "samples" / "submitted"
+    for path in (tmp_path / "submitted").rglob("*.ipynb"):
+        rel = path.relative_to(tmp_path / "submitted")
+        assert path.read_text() == (committed / rel).read_text(), f"{rel} is stale"
+    n_new = len(list((tmp_path / "submitted").rglob("*.ipynb")))
+    assert n_new == len(list(committed.rglob("*.ipynb")))
+
+
+# ---------------------------------------------------------------- the real pipeline
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A copy of the course (config, source/, release/ regenerated, autograder/ code)."""
+    dest = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    shutil.copytree(ROOT / "source", dest / "source")
+    ignore = shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", ".state", "grades.csv", "__pycache__"
+    )
+    shutil.copytree(ROOT / "autograder", dest / "autograder", ignore=ignore)
+    start = time.perf_counter()
+    out = _run(dest, "autograder.release").stdout
+    print(f"release: {time.perf_counter() - start:.1f} s")
+    assert "release/ is up to date (5 assignments)" in out
+    return dest
+
+
+@pytest.fixture(scope="module")
+def graded(course):
+    """The sample submissions graded in one `python -m autograder.grade` run."""
+    shutil.copytree(
+        ROOT / "autograder" / "samples" / "submitted", course / "autograder" / "submitted"
+    )
+    start = time.perf_counter()
+    out = _run(course, "autograder.grade", "--timeout", "5").stdout
+    total = time.perf_counter() - start
+    rows = list(csv.DictReader(open(course / "autograder" / "grades.csv")))
+    per = [float(r["seconds"]) for r in rows if r["seconds"]]
+    print(
+        f"\nautograde: {len(per)} submissions, median {statistics.median(per):.2f} s per "
+        f"submission, make grade total {total:.1f} s (incl. feedback and one 5 s timeout)"
+    )
+    return {"rows": {(r["student"], r["assignment"]): r for r in rows}, "out": out}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aid", IDS)
+def test_release_is_what_generate_assignment_makes(course, aid):
+    mine = nbformat.read(course / "release" / aid / f"{aid}.ipynb", as_version=4)
+    committed = nbformat.read(ROOT / "release" / aid / f"{aid}.ipynb", as_version=4)
+    assert len(mine.cells) == len(committed.cells), "run `make release`"
+    for a, b in zip(mine.cells, committed.cells, strict=True):
+        assert (a.cell_type, a.source, a.metadata) == (b.cell_type, b.source, b.metadata), (
+            f"release/{aid} differs from generate_assignment output: run `make release`"
+        )
+        assert not b.get("outputs"), "release notebooks are stored without outputs"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aid", IDS)
+def test_release_has_no_solution_and_no_hidden_test(aid):
+    text = (ROOT / "release" / aid / f"{aid}.ipynb").read_text()
+    lines = {line.strip() for cell in json.loads(text)["cells"] for line in cell["source"]}
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    assert not (_secret_lines(aid, "solution") & lines)
+    assert not (_secret_lines(aid, "hidden") & lines)
+    assert _secret_lines(aid, "hidden"), "every assignment has hidden tests"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "student, aid",
+    [(s, a) for s, per in sorted(EXPECTED.items()) for a in sorted(per)],
+)
+def test_sample_scores_exactly(graded, student, aid):
+    row = graded["rows"][(student, aid)]
+    want = EXPECTED[student][aid]
+    if want["status"] == "ok":
+        assert row["status"] in ("graded", "autograded"), row
+    else:
+        assert row["status"] == want["status"], row
+    assert float(row["auto_score"]) == want["auto_score"], row
+
+
+@pytest.mark.slow
+def test_full_marks_zero_and_partial(course, graded):
+    from nbgrader.api import Gradebook
+
+    url = "sqlite:///" + str(course / "autograder" / ".state" / "gradebook.db")
+    with Gradebook(url, "ffnn") as gb:
+        for aid in IDS:
+            auto_max = gb.find_assignment(aid).max_code_score
+            full, blank, partial = (
+                gb.find_submission(aid, s) for s in ("full", "blank", "partial")
+            )
+            assert full.code_score == auto_max > 0, aid
+            assert blank.code_score == 0, aid
+            assert 0 < partial.code_score == EXPECTED["partial"][aid]["auto_score"] < auto_max
+            assert full.needs_manual_grade, "the written answer waits for the instructor"
+
+
+@pytest.mark.slow
+def test_hostile_submissions_are_recorded_with_clear_messages(graded):
+    rows = graded["rows"]
+    assert "time limit" in rows[("loop", "a1_perceptron")]["message"]
+    assert "test_a1_step 0/2" in rows[("loop", "a1_perceptron")]["message"]
+    broken = rows[("broken", "a2_activations_losses")]["message"]
+    assert "test_a2_relu 0/2" in broken and "test_a2_cross_entropy 0/2" in broken
+    assert "test_a2_sigmoid" not in broken
+    assert "test_a4_numerical_gradient 0/2" in rows[("cheat", "a4_backprop_gradcheck")]["message"]
+    assert "test_a4_relative_error" not in rows[("cheat", "a4_backprop_gradcheck")]["message"]
+    corrupt = rows[("corrupt", "a5_optimizers")]
+    assert "a5_optimizers.ipynb is not a valid notebook" in corrupt["message"]
+    missing = rows[("missing", "a1_perceptron")]
+    assert "a1_perceptron.ipynb not in the submission (found: Untitled.ipynb)" in missing["message"]
+    assert rows[("loop", "a2_activations_losses")]["status"] == "not submitted"
+    assert "[a1_perceptron] 3/4 loop ..." in graded["out"], "progress per student"
+
+
+@pytest.mark.slow
+def test_feedback_hides_hidden_tests_and_keeps_diagnoses(course, graded):
+    feedback = course / "autograder" / "feedback"
+    for (student, aid), row in graded["rows"].items():
+        path = feedback / student / aid / f"{aid}.html"
+        assert path.is_file() == (row["status"] in ("graded", "autograded")), (student, aid)
+        if not path.is_file():
+            continue
+        text = _text_of_html(path)
+        assert "HIDDEN TESTS" not in text
+        leaked = [line for line in _secret_lines(aid, "hidden") if line in text]
+        assert not leaked, (student, aid, leaked[:3])
+        assert "most recent call last" not in text, "minimal tracebacks only"
+        if student == "blank":
+            assert not [line for line in _secret_lines(aid, "solution") if line in text]
+    cheat = _text_of_html(
+        feedback / "cheat" / "a4_backprop_gradcheck" / "a4_backprop_gradcheck.html"
+    )
+    assert "numerical_gradient calls the reference library ffnn" in cheat
+    tamper = _text_of_html(feedback / "tamper" / "a3_backprop_by_hand" / "a3_backprop_by_hand.html")
+    assert "pass  # all good" not in tamper, "an edited test cell is restored"
+    assert "dw, db = neuron_gradient(" in tamper and "dJ_dw has the wrong sign" in tamper
+    assert "was missing from the submission" in tamper, "a deleted test cell is put back"
+
+
+@pytest.mark.slow
+def test_regrade_is_idempotent(course, graded):
+    before = {k: v for k, v in graded["rows"].items() if k[1] == "a3_backprop_by_hand"}
+    _run(course, "autograder.grade", "a3_backprop_by_hand", "--timeout", "5")
+    rows = list(csv.DictReader(open(course / "autograder" / "grades.csv")))
+    after = {(r["student"], r["assignment"]): r for r in rows}
+    assert set(after) == set(before)
+    for key, row in before.items():
+        for col in ("status", "score", "auto_score", "max_score", "message"):
+            assert after[key][col] == row[col], (key, col)
