@@ -38,19 +38,26 @@ def _run(course, *args, timeout=600):
     )
 
 
-def _secret_lines(aid, kind):
-    """Stripped lines of the source's solution or hidden-test regions of one assignment
-    that appear nowhere in the student version (so finding one means a leak)."""
+def _region_lines(aid, region):
     nb = nbformat.read(ROOT / "source" / aid / f"{aid}.ipynb", as_version=4)
-    want = "SOLUTION" if kind == "solution" else "HIDDEN TESTS"
-    lines = {
+    return {
         line.strip()
         for cell in nb.cells
         for m in _REGION.finditer(cell.source)
-        if m.group(1) == want
+        if m.group(1) == region
         for line in m.group(2).splitlines()
         if len(line.strip()) >= 8
     }
+
+
+def _secret_lines(aid, kind):
+    """Stripped lines of the source's solution or hidden-test regions of one assignment
+    that appear nowhere in the student version (so finding one means a leak). A hidden
+    line that is also a solution line is left out: a student may write it too."""
+    if kind == "solution":
+        lines = _region_lines(aid, "SOLUTION")
+    else:
+        lines = _region_lines(aid, "HIDDEN TESTS") - _region_lines(aid, "SOLUTION")
     released = (ROOT / "release" / aid / f"{aid}.ipynb").read_text()
     public = {line.strip() for cell in json.loads(released)["cells"] for line in cell["source"]}
     return lines - public
