@@ -48,6 +48,26 @@ def test_tanh_is_a_scaled_sigmoid():
     np.testing.assert_allclose(act.tanh(c), 2 * act.sigmoid(2 * c) - 1, atol=1e-15)
 
 
+def test_vectorised_tanh_is_within_8_ulp_of_the_c_library():
+    """activations.tanh_ avoids library calls so that layer loops vectorise; it must
+    still agree with np.tanh to a few units in the last place, everywhere."""
+    rng = np.random.default_rng(0)
+    a = np.concatenate(
+        [
+            rng.normal(0, 3, 200_000),
+            rng.uniform(-0.5, 0.5, 200_000),
+            10.0 ** rng.uniform(-300, 0, 100_000) * rng.choice([-1, 1], 100_000),
+            rng.uniform(-30, 30, 100_000),
+        ]
+    )
+    got, ref = ffnn.activations.tanh(a), np.tanh(a)
+    assert np.max(np.abs(got - ref) / np.spacing(np.abs(ref))) <= 8
+    special = np.array([0.0, -0.0, 5e-324, 19.0, 25.0, -40.0, 1e300, np.inf, -np.inf, np.nan])
+    got = ffnn.activations.tanh(special)
+    np.testing.assert_allclose(got[:-1], np.tanh(special[:-1]), rtol=2.3e-16, atol=0)
+    assert np.signbit(got[1]) and np.isnan(got[-1])
+
+
 def test_relu_derivative_at_zero_is_zero():
     assert act.get("relu").df(0.0) == 0.0
 

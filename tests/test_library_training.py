@@ -60,6 +60,62 @@ def test_online_fit_equals_a_python_loop_of_single_sample_steps():
     np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize(
+    "sizes, hidden, output, loss",
+    [
+        ([2, 16, 16, 1], "tanh", "sigmoid", "bce"),
+        ([2, 5, 3], "relu", "softmax", "ce"),
+        ([2, 4, 4, 4, 1], "elu", "identity", "squared"),
+        ([2, 7, 1], "sigmoid", "tanh", "absolute"),
+        ([2, 6, 2], "leaky_relu", "sigmoid", "squared"),
+    ],
+)
+@pytest.mark.parametrize(
+    "optimizer, extra",
+    [
+        ("sgd", {}),
+        ("momentum", {"momentum": 0.9}),
+        ("adagrad", {}),
+        ("rmsprop", {}),
+        ("adam", {}),
+        ("sgd", {"weight_decay": 0.01, "clip_norm": 0.5}),
+        ("adam", {"l1": 0.001, "clip_value": 0.1}),
+    ],
+)
+def test_online_kernel_is_bit_identical_to_single_sample_gradient_steps(
+    sizes, hidden, output, loss, optimizer, extra
+):
+    """The fused on-line kernel (batch_size=1) does exactly the arithmetic of
+    loss_and_gradients + opt.step on one row at a time, for every rule and pairing."""
+    X, t = ffnn.datasets.circles(n=40, seed=0)
+    K = sizes[-1]
+    T = ffnn.losses.one_hot(t.ravel().astype(int), K) if K > 1 else t
+    a = ffnn.MLP(sizes, hidden=hidden, output=output, seed=1)
+    b = a.copy()
+    ffnn.train.fit(
+        a, X, T, loss=loss, optimizer=optimizer, lr=0.01, epochs=2, batch_size=1, seed=5,
+        progress=False, **extra,
+    )  # fmt: skip
+    opt = ffnn.optim.get(optimizer, b.params, lr=0.01, **extra)
+    rng = np.random.default_rng(5)
+    order = np.arange(len(X))
+    for _ in range(2):
+        rng.shuffle(order)
+        for i in order:
+            _, g = b.loss_and_gradients(X[i : i + 1], T[i : i + 1], loss=loss)
+            opt.step(g)
+    np.testing.assert_array_equal(a.theta, b.theta)
+
+
+def test_evaluate_is_loss_and_accuracy_from_one_pass():
+    X, T = ffnn.datasets.moons(n=50, seed=1)
+    net = ffnn.MLP([2, 8, 1], seed=2)
+    value, accuracy = net.evaluate(X, T)
+    assert value == net.loss(X, T) and accuracy == net.accuracy(X, T)
+    reg = ffnn.MLP([2, 8, 1], output="identity", seed=2)
+    assert reg.evaluate(X, T)[1] is None
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, None])
 def test_minibatch_and_full_batch_reduce_the_loss(batch_size):
     X, T = ffnn.datasets.circles(n=100, seed=0)

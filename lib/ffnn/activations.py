@@ -21,17 +21,65 @@ IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTMAX = range(7)
 DEFAULT_ALPHA = {"leaky_relu": 0.01, "elu": 1.0}
 
 
+_INV_LN2 = 1.4426950408889634
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def tanh_(a):
+    """tanh(a) = sign(a) m / (m + 2) with m = exp(2|a|) - 1.
+
+    m = 2^k (e^r - 1) + (2^k - 1) for 2|a| = k ln2 + r, |r| <= ln2/2, e^r - 1 by
+    its Taylor series. No library calls, so a loop over a layer vectorises: ~2.5 ns
+    instead of ~9 ns per unit, within 8 ulp of the C library's tanh.
+    """
+    x = abs(a)
+    y = 2.0 * min(x, 20.0)  # tanh(20) is 1.0 in double precision
+    k = math.floor(y * _INV_LN2 + 0.5)
+    r = (y - k * _LN2_HI) - k * _LN2_LO
+    p = r * (1.0 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (
+        1 / 5040 + r * (1 / 40320 + r * (1 / 362880 + r * (1 / 3628800 + r * (
+            1 / 39916800 + r * (1 / 479001600))))))))))))  # fmt: skip
+    # s = 2^k (k <= 58) from the binary digits of k, without int conversions (which
+    # would stop the vectorisation)
+    s = 1.0
+    if k >= 32.0:
+        s *= 4294967296.0
+        k -= 32.0
+    if k >= 16.0:
+        s *= 65536.0
+        k -= 16.0
+    if k >= 8.0:
+        s *= 256.0
+        k -= 8.0
+    if k >= 4.0:
+        s *= 16.0
+        k -= 4.0
+    if k >= 2.0:
+        s *= 4.0
+        k -= 2.0
+    if k >= 1.0:
+        s *= 2.0
+    m = s * p + (s - 1.0)
+    return math.copysign(m / (m + 2.0), a)
+
+
 @njit(cache=True)
+def sigmoid_(a):
+    """1 / (1 + e^-a), written so that exp never overflows."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+@njit(cache=True, error_model="numpy")
 def activate(code, a, alpha):
     """h = f(a) for one number; ``alpha`` is leaky ReLU's slope or ELU's scale."""
     if code == SIGMOID:
-        # 1 / (1 + e^-a), written so that exp never overflows
-        if a >= 0.0:
-            return 1.0 / (1.0 + math.exp(-a))
-        e = math.exp(a)
-        return e / (1.0 + e)
+        return sigmoid_(a)
     if code == TANH:
-        return math.tanh(a)
+        return tanh_(a)
     if code == RELU:
         return a if a > 0.0 else 0.0
     if code == LEAKY_RELU:
@@ -57,7 +105,7 @@ def derivative(code, a, h, alpha):
     return 1.0  # IDENTITY
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def softmax_rows(A, out):
     """y_k = exp(a_k - max_j a_j) / sum_j exp(a_j - max_j a_j), row by row (stable form, 004)."""
     n, K = A.shape
@@ -75,26 +123,70 @@ def softmax_rows(A, out):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always", error_model="numpy")
+def activate_vector(code, a, alpha, out):
+    """out = f(a) for a 1-D vector of pre-activations (one layer of units, not softmax).
+
+    One loop per function, so that the compiler vectorises each of them.
+    """
+    m = a.shape[0]
+    if code == TANH:
+        for j in range(m):
+            out[j] = tanh_(a[j])
+    elif code == SIGMOID:
+        for j in range(m):
+            out[j] = sigmoid_(a[j])
+    elif code == RELU:
+        for j in range(m):
+            out[j] = max(a[j], 0.0)
+    else:
+        for j in range(m):
+            out[j] = activate(code, a[j], alpha)
+    return out
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def activate_array(code, A, alpha, out):
-    """out = f(A) elementwise (row-wise for softmax); A and out are 2-D."""
+    """out = f(A) row by row (A, out 2-D); softmax normalises each row."""
     if code == SOFTMAX:
         return softmax_rows(A, out)
-    n, m = A.shape
-    for i in range(n):
-        for j in range(m):
-            out[i, j] = activate(code, A[i, j], alpha)
+    for i in range(A.shape[0]):
+        activate_vector(code, A[i], alpha, out[i])
     return out
+
+
+@njit(cache=True, inline="always")
+def backprop_vector(code, a, h, alpha, delta):
+    """delta <- delta * f'(a) elementwise for one layer (1-D), given h = f(a)."""
+    m = a.shape[0]
+    if code == TANH:
+        for j in range(m):
+            delta[j] *= 1.0 - h[j] * h[j]
+    elif code == SIGMOID:
+        for j in range(m):
+            delta[j] *= h[j] * (1.0 - h[j])
+    elif code == RELU:
+        for j in range(m):
+            delta[j] = delta[j] if a[j] > 0.0 else 0.0
+    elif code != IDENTITY:
+        for j in range(m):
+            delta[j] *= derivative(code, a[j], h[j], alpha)
+    return delta
+
+
+@njit(cache=True)
+def backprop_through(code, A, H, alpha, D):
+    """D <- D * f'(A) row by row (2-D): the deltas of a batch through a layer of units."""
+    for i in range(A.shape[0]):
+        backprop_vector(code, A[i], H[i], alpha, D[i])
+    return D
 
 
 @njit(cache=True)
 def derivative_array(code, A, H, alpha, out):
     """out = f'(A) elementwise, given H = f(A) (not for softmax: its Jacobian is not diagonal)."""
-    n, m = A.shape
-    for i in range(n):
-        for j in range(m):
-            out[i, j] = derivative(code, A[i, j], H[i, j], alpha)
-    return out
+    out[:, :] = 1.0
+    return backprop_through(code, A, H, alpha, out)
 
 
 Activation = namedtuple("Activation", "name code alpha f df")

@@ -61,7 +61,7 @@ def is_matched(loss, out, half):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def loss_sum(loss, out, A, Y, T, half):
     """Sum over samples of the per-sample loss; uses a when the pair allows a stable form."""
     n, K = Y.shape
@@ -109,7 +109,7 @@ def loss_grad_y(loss, y, t, half):
     return -t / y  # CE
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def output_delta(loss, out, alpha, A, Y, T, half, scale, delta):
     """delta = dL/da for the output layer, times ``scale`` (1/n for the mean).
 

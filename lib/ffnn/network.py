@@ -77,19 +77,23 @@ def units(buf, n, layout, l):
 
 
 @njit(cache=True)
-def matmul(X, W, out):
-    """out = X @ W."""
+def affine(X, W, b, out):
+    """out = X @ W + b.  Small products row by row: out_i = b + sum_p x_ip W_p (vectorised)."""
     n, k = X.shape
     m = W.shape[1]
     if n * k * m >= SMALL:
         out[:, :] = X @ W
+        for i in range(n):
+            for j in range(m):
+                out[i, j] += b[j]
         return
     for i in range(n):
         for j in range(m):
-            s = 0.0
-            for p in range(k):
-                s += X[i, p] * W[p, j]
-            out[i, j] = s
+            out[i, j] = b[j]
+        for p in range(k):
+            x = X[i, p]
+            for j in range(m):
+                out[i, j] += x * W[p, j]
 
 
 @njit(cache=True)
@@ -118,16 +122,17 @@ def matmul_nt(D, W, out):
         return
     for i in range(n):
         for p in range(k):
-            s = 0.0
-            for j in range(m):
-                s += D[i, j] * W[p, j]
-            out[i, p] = s
+            out[i, p] = 0.0
+        for j in range(m):
+            d = D[i, j]
+            for p in range(k):
+                out[i, p] += d * W[p, j]
 
 
 # ---------------------------------------------------------------- kernels
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def forward_kernel(theta, layout, hidden, output, alpha, X, A_buf, H_buf):
     """A^l = H^{l-1} W^l + b^l, H^l = f(A^l) for l = 1..L; fills A_buf and H_buf."""
     n = X.shape[0]
@@ -138,10 +143,7 @@ def forward_kernel(theta, layout, hidden, output, alpha, X, A_buf, H_buf):
         b = bias(theta, layout, l)
         A = units(A_buf, n, layout, l)
         H = units(H_buf, n, layout, l)
-        matmul(h, W, A)
-        for i in range(n):
-            for j in range(A.shape[1]):
-                A[i, j] += b[j]
+        affine(h, W, b, A)
         act.activate_array(output if l == L - 1 else hidden, A, alpha, H)
         h = H
     return h
@@ -176,9 +178,7 @@ def backward_kernel(
             D_prev = units(D_buf, n, layout, l - 1)
             A_prev = units(A_buf, n, layout, l - 1)
             matmul_nt(D, weight(theta, layout, l), D_prev)
-            for i in range(n):
-                for j in range(D_prev.shape[1]):
-                    D_prev[i, j] *= act.derivative(hidden, A_prev[i, j], h_prev[i, j], alpha)
+            act.backprop_through(hidden, A_prev, h_prev, alpha, D_prev)
     return value
 
 
@@ -414,6 +414,13 @@ class MLP:
 
     def loss(self, X, T, loss=None, reduction="mean", half=True):
         """L(X, T) without the gradients."""
+        return self.evaluate(X, T, loss, reduction, half)[0]
+
+    def evaluate(self, X, T, loss=None, reduction="mean", half=True, labels=None):
+        """(loss, accuracy) from one forward pass; accuracy is None for a regression output.
+
+        ``labels`` (the class of each row, as from class_labels(T)) saves recomputing them.
+        """
         spec = losses.get(loss or self.default_loss(), reduction, half)
         X = self._check_X(X)
         T = self._check_T(T, X.shape[0])
@@ -422,15 +429,22 @@ class MLP:
         L = self.n_layers - 1
         A, Y = units(A_buf, n, self.layout, L), units(H_buf, n, self.layout, L)
         total = losses.loss_sum(spec.code, self._output, A, Y, T, spec.half)
-        return float(total / n if spec.reduction == "mean" else total)
+        value = float(total / n if spec.reduction == "mean" else total)
+        if self._output not in (act.SIGMOID, act.SOFTMAX):
+            return value, None
+        if labels is None:
+            labels = class_labels(T, self.sizes[-1])
+        return value, float(np.mean(self._classes(Y) == labels))
 
-    def predict(self, X):
-        """Class labels: argmax of several outputs; one output: y >= 0.5 (sigmoid) else y >= 0."""
-        Y = self.forward(X)
+    def _classes(self, Y):
         if Y.shape[1] > 1:
             return Y.argmax(axis=1)
         threshold = 0.5 if self._output == act.SIGMOID else 0.0
         return (Y[:, 0] >= threshold).astype(np.int64)
+
+    def predict(self, X):
+        """Class labels: argmax of several outputs; one output: y >= 0.5 (sigmoid) else y >= 0."""
+        return self._classes(self.forward(X))
 
     def accuracy(self, X, T):
         """Fraction of rows whose predicted class matches T (labels, one-hot or 0/1 targets)."""

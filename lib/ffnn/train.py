@@ -13,9 +13,11 @@ the epoch's updates (and over the validation set when given).
 import numpy as np
 from numba import njit
 
+from . import activations as act
+from . import losses
 from . import optim as optim_mod
 from ._checks import positive_int
-from .network import MLP, backward_kernel, forward_kernel
+from .network import MLP, backward_kernel, class_labels, forward_kernel
 
 try:  # the progress bar renders as a widget in JupyterLab, as text elsewhere
     from tqdm.auto import tqdm
@@ -23,7 +25,7 @@ except ImportError:  # pragma: no cover - tqdm is a dependency
     tqdm = None
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def train_epoch_kernel(
     theta, layout, hidden, output, alpha, loss, half, mean, X, T, order, batch_size,
     rule, state, mask, hyper, t, A_buf, H_buf, D_buf, grad, Xb, Tb,
@@ -65,6 +67,72 @@ def train_epoch_kernel(
         t += 1
         optim_mod.update(rule, theta, grad, state, mask, hyper, t)
     return total / n, t
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def online_epoch_kernel(
+    theta, layout, hidden, output, alpha, loss, half, X, T, order,
+    rule, state, mask, hyper, t, a, z, delta, grad,
+):  # fmt: skip
+    """One epoch of on-line learning (batch size 1): the delta rule of 000 (Rossi) per sample.
+
+    For each row x of X in ``order`` (z_i = x_i for the inputs, w_ij from unit i to unit j):
+      forward   a_j = b_j + sum_i z_i w_ij,   z_j = h(a_j)
+      output    delta_k = dl/da_k                 (= y_k - t_k for the matched pairs)
+      backward  delta_i = h'(a_i) sum_j w_ij delta_j
+      gradient  dl/dw_ij = z_i delta_j,   dl/db_j = delta_j
+    and one optimizer update. ``a`` and ``delta`` hold one entry per unit, ``z``
+    the inputs and then every unit. The same arithmetic as train_epoch_kernel with
+    batch_size=1, without building per-layer matrix views for every sample and
+    without reference counting (_nrt=False: it allocates nothing, it only slices
+    its arguments). Returns the new step count t.
+    """
+    L = layout.shape[0]
+    d = X.shape[1]
+    K, uK = layout[L - 1, 1], layout[L - 1, 4]
+    A_out = a[uK : uK + K].reshape((1, K))  # (1, K) views for the loss routines
+    Y_out = z[d + uK : d + uK + K].reshape((1, K))
+    D_out = delta[uK : uK + K].reshape((1, K))
+    for s in range(order.shape[0]):
+        r = order[s]
+        for i in range(d):
+            z[i] = X[r, i]
+        for l in range(L):
+            n_in, n_out, w0, b0, u0 = layout[l, 0], layout[l, 1], layout[l, 2], layout[l, 3], layout[l, 4]  # noqa: E501  # fmt: skip
+            v0 = 0 if l == 0 else d + layout[l - 1, 4]
+            W, z_in, a_l = theta[w0:b0], z[v0 : v0 + n_in], a[u0 : u0 + n_out]
+            for j in range(n_out):
+                a_l[j] = theta[b0 + j]
+            for i in range(n_in):
+                zi = z_in[i]
+                for j in range(n_out):
+                    a_l[j] += zi * W[i * n_out + j]
+            if l < L - 1:
+                act.activate_vector(hidden, a_l, alpha, z[d + u0 : d + u0 + n_out])
+        act.activate_array(output, A_out, alpha, Y_out)
+        losses.output_delta(loss, output, alpha, A_out, Y_out, T[r : r + 1], half, 1.0, D_out)
+        for l in range(L - 1, -1, -1):
+            n_in, n_out, w0, b0, u0 = layout[l, 0], layout[l, 1], layout[l, 2], layout[l, 3], layout[l, 4]  # noqa: E501  # fmt: skip
+            v0 = 0 if l == 0 else d + layout[l - 1, 4]
+            W, z_in, delta_l, gW = theta[w0:b0], z[v0 : v0 + n_in], delta[u0 : u0 + n_out], grad[w0:b0]  # noqa: E501  # fmt: skip
+            for i in range(n_in):
+                zi = z_in[i]
+                for j in range(n_out):
+                    gW[i * n_out + j] = zi * delta_l[j]
+            for j in range(n_out):
+                grad[b0 + j] = delta_l[j]
+            if l > 0:
+                u_in = layout[l - 1, 4]
+                delta_in = delta[u_in : u_in + n_in]
+                for i in range(n_in):
+                    acc = 0.0
+                    for j in range(n_out):
+                        acc += delta_l[j] * W[i * n_out + j]
+                    delta_in[i] = acc
+                act.backprop_vector(hidden, a[u_in : u_in + n_in], z_in, alpha, delta_in)
+        t += 1
+        optim_mod.update(rule, theta, grad, state, mask, hyper, t)
+    return t
 
 
 class History(dict):
@@ -123,8 +191,6 @@ def fit(
     and restore the best weights. lr_schedule: eta(epoch), see ffnn.optim.schedule.
     callback(epoch, history) is called after every epoch; return True to stop.
     """
-    from . import losses
-
     if not isinstance(net, MLP):
         raise ValueError(f"net must be an ffnn.MLP, got {type(net).__name__}")
     spec = losses.get(loss or net.default_loss(), reduction, half)
@@ -153,8 +219,11 @@ def fit(
     grad = np.empty_like(net.theta)
     Xb = np.empty(B * X.shape[1], dtype=net.dtype)
     Tb = np.empty(B * T.shape[1], dtype=net.dtype)
+    Z_buf = np.empty(X.shape[1] + A_buf.size, dtype=net.dtype)  # on-line: inputs, then units
     order = np.arange(n, dtype=np.int64)
     classifier = _is_classifier(net)
+    labels = class_labels(T, net.sizes[-1]) if classifier else None
+    val_labels = class_labels(Tv, net.sizes[-1]) if classifier and validation is not None else None
     hist = History(loss=[], accuracy=[], val_loss=[], val_accuracy=[], lr=[])
     hist.update(best_epoch=None, stopped_early=False)
     best, best_theta, waited = np.inf, None, 0
@@ -165,19 +234,28 @@ def fit(
                 opt.set_lr(lr_schedule(epoch))
             if shuffle:
                 rng.shuffle(order)
-            _, opt.t = train_epoch_kernel(
-                net.theta, net.layout, net._hidden, net._output, net.alpha, spec.code, spec.half,
-                spec.reduction == "mean", X, T, order, B, opt.rule, opt.state, opt.mask,
-                opt.hyper, opt.t, A_buf, H_buf, D_buf, grad, Xb, Tb,
-            )  # fmt: skip
+            if B == 1:
+                opt.t = online_epoch_kernel(
+                    net.theta, net.layout, net._hidden, net._output, net.alpha, spec.code,
+                    spec.half, X, T, order, opt.rule, opt.state, opt.mask, opt.hyper, opt.t,
+                    A_buf, Z_buf, D_buf, grad,
+                )  # fmt: skip
+            else:
+                _, opt.t = train_epoch_kernel(
+                    net.theta, net.layout, net._hidden, net._output, net.alpha, spec.code,
+                    spec.half, spec.reduction == "mean", X, T, order, B, opt.rule, opt.state,
+                    opt.mask, opt.hyper, opt.t, A_buf, H_buf, D_buf, grad, Xb, Tb,
+                )  # fmt: skip
             hist["lr"].append(opt.lr)
-            hist["loss"].append(net.loss(X, T, spec, reduction, half))
+            value, accuracy = net.evaluate(X, T, spec, labels=labels)
+            hist["loss"].append(value)
             if classifier:
-                hist["accuracy"].append(net.accuracy(X, T))
+                hist["accuracy"].append(accuracy)
             if validation is not None:
-                hist["val_loss"].append(net.loss(Xv, Tv, spec, reduction, half))
+                value, accuracy = net.evaluate(Xv, Tv, spec, labels=val_labels)
+                hist["val_loss"].append(value)
                 if classifier:
-                    hist["val_accuracy"].append(net.accuracy(Xv, Tv))
+                    hist["val_accuracy"].append(accuracy)
             monitored = hist["val_loss"][-1] if validation is not None else hist["loss"][-1]
             if not np.isfinite(monitored):
                 raise FloatingPointError(
