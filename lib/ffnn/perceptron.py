@@ -25,40 +25,85 @@ weights: final w (D + 1,), w[0] the bias; trajectory: w after each update,
 for each update; converged: all points correct; steps: random picks made."""
 
 
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def score(w, Phi, n):
+    """w^T phi(x_n).
+
+    The only kernel with fast-math: the sum may be reordered (vectorised), which
+    can change its last bits. It only feeds the sign test t_n w^T phi(x_n) <= 0,
+    so that matters only for a point lying on the hyperplane to within rounding;
+    in exchange a step costs ~7 ns instead of ~16 ns.
+    """
+    s = 0.0
+    for d in range(Phi.shape[1]):
+        s += w[d] * Phi[n, d]
+    return s
+
+
+@njit(cache=True)
+def first_mistake(w, Phi, t, start):
+    """The first n (scanning from ``start``, wrapping round) with t_n w^T phi(x_n) <= 0, or -1."""
+    N = Phi.shape[0]
+    for k in range(N):
+        n = start + k
+        if n >= N:
+            n -= N
+        if t[n] * score(w, Phi, n) <= 0.0:
+            return n
+    return -1
+
+
 @njit(cache=True)
 def all_correct(w, Phi, t):
     """True when t_n w^T phi(x_n) > 0 for every n."""
-    for n in range(Phi.shape[0]):
-        s = 0.0
-        for d in range(Phi.shape[1]):
-            s += w[d] * Phi[n, d]
-        if t[n] * s <= 0.0:
-            return False
-    return True
+    return first_mistake(w, Phi, t, 0) < 0
 
 
 @njit(cache=True)
-def perceptron_kernel(Phi, t, w, max_steps, seed, trajectory, updated):
+def random_index(state, N):
+    """A uniform pick from 0..N-1 by xorshift64* (Vigna 2016) on state[0]; updates the state.
+
+    A few ns instead of ~16 ns for Numba's np.random.randint, which would
+    otherwise dominate the algorithm's steps."""
+    x = state[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    state[0] = x
+    u = (x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)  # 53 random bits
+    return int(u * (1.0 / 9007199254740992.0) * N)
+
+
+def rng_state(seed):
+    """A non-zero xorshift state from an integer seed (splitmix64 of the seed)."""
+    z = (int(seed) + 0x9E3779B97F4A7C15) % 2**64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % 2**64
+    return np.array([(z ^ (z >> 31)) or 1], dtype=np.uint64)
+
+
+@njit(cache=True)
+def perceptron_kernel(Phi, t, w, max_steps, state, trajectory, updated):
     """Run the algorithm in place on w; returns (n_updates, steps, converged).
 
     The full "all correct?" test is repeated only after w has changed: between
-    updates its answer cannot change, so skipping it gives the same run.
+    updates its answer cannot change, so skipping it gives the same run. It
+    scans from the last mistake it found, where the next one is likely to be.
+    ``state`` is the random generator's state (see rng_state).
     """
-    np.random.seed(seed)  # noqa: NPY002 (Numba's own generator inside the kernel)
     N, D = Phi.shape
     n_updates = 0
     trajectory[0, :] = w
     changed = True
+    last = 0
     for step in range(max_steps):
         if changed:
-            if all_correct(w, Phi, t):
+            last = first_mistake(w, Phi, t, last)
+            if last < 0:
                 return n_updates, step, True
             changed = False
-        n = np.random.randint(0, N)  # noqa: NPY002
-        s = 0.0
-        for d in range(D):
-            s += w[d] * Phi[n, d]
-        if t[n] * s <= 0.0:  # misclassified: add (t = +1) or subtract (t = -1)
+        n = random_index(state, N)
+        if t[n] * score(w, Phi, n) <= 0.0:  # misclassified: add (t = +1) or subtract (t = -1)
             for d in range(D):
                 w[d] += t[n] * Phi[n, d]
             if n_updates + 1 < trajectory.shape[0]:
@@ -104,7 +149,7 @@ def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
     trajectory = np.empty((cap + 1, Phi.shape[1]))
     updated = np.empty(cap, dtype=np.int64)
     n_updates, steps, converged = perceptron_kernel(
-        Phi, labels, w, max_steps, int(seed), trajectory, updated
+        Phi, labels, w, max_steps, rng_state(seed), trajectory, updated
     )
     kept = min(n_updates, cap)
     return PerceptronResult(
