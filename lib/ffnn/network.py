@@ -82,7 +82,7 @@ def affine(X, W, b, out):
     n, k = X.shape
     m = W.shape[1]
     if n * k * m >= SMALL:
-        out[:, :] = X @ W
+        np.dot(X, W, out)  # BLAS, written straight into out
         for i in range(n):
             for j in range(m):
                 out[i, j] += b[j]
@@ -102,7 +102,7 @@ def matmul_tn(H, D, out):
     n, k = H.shape
     m = D.shape[1]
     if n * k * m >= SMALL:
-        out[:, :] = H.T @ D
+        np.dot(H.T, D, out)
         return
     out[:, :] = 0.0
     for i in range(n):
@@ -118,7 +118,7 @@ def matmul_nt(D, W, out):
     n, m = D.shape
     k = W.shape[0]
     if n * k * m >= SMALL:
-        out[:, :] = D @ W.T
+        np.dot(D, W.T, out)
         return
     for i in range(n):
         for p in range(k):
@@ -253,10 +253,12 @@ class MLP:
         return self.params[1::2]
 
     def _views(self, flat):
+        # the kernels' view helpers run as plain Python here (py_func): same
+        # slicing, no compiled call, so building a network never waits for Numba
         views = []
         for l in range(self.n_layers):
-            views.append(weight(flat, self.layout, l))
-            views.append(bias(flat, self.layout, l))
+            views.append(weight.py_func(flat, self.layout, l))
+            views.append(bias.py_func(flat, self.layout, l))
         return ParamList(views, flat)
 
     def reinitialize(self, init="xavier", seed=0, **init_kwargs):
@@ -373,7 +375,7 @@ class MLP:
         """Y = H^L, the network's output for every row of X, shape (n_samples, n_outputs)."""
         X = self._check_X(X)
         _, H_buf = self._forward(X)
-        return units(H_buf, X.shape[0], self.layout, self.n_layers - 1).copy()
+        return units.py_func(H_buf, X.shape[0], self.layout, self.n_layers - 1).copy()
 
     __call__ = forward
 
@@ -382,8 +384,8 @@ class MLP:
         X = self._check_X(X)
         A_buf, H_buf = self._forward(X)
         n = X.shape[0]
-        As = [units(A_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
-        Hs = [units(H_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
+        As = [units.py_func(A_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
+        Hs = [units.py_func(H_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
         return As, Hs
 
     def default_loss(self):
@@ -427,7 +429,7 @@ class MLP:
         A_buf, H_buf = self._forward(X)
         n = X.shape[0]
         L = self.n_layers - 1
-        A, Y = units(A_buf, n, self.layout, L), units(H_buf, n, self.layout, L)
+        A, Y = units.py_func(A_buf, n, self.layout, L), units.py_func(H_buf, n, self.layout, L)
         total = losses.loss_sum(spec.code, self._output, A, Y, T, spec.half)
         value = float(total / n if spec.reduction == "mean" else total)
         if self._output not in (act.SIGMOID, act.SOFTMAX):
