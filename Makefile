@@ -54,5 +54,7 @@ grade: $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# remove grading state and artefacts (never source/, release/ or autograder/samples/)
 clean:
-	rm -rf autograder/autograded autograder/feedback autograder/grades.csv gradebook.db
+	rm -rf autograder/autograded autograder/feedback autograder/grades.csv autograder/.state \
+	  autograder/solution gradebook.db tests/artifacts benchmarks/_tmp
