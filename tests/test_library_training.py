@@ -233,3 +233,12 @@ def test_kernels_are_cached_where_numba_cache_dir_points(tmp_path):
     assert out.returncode == 0, out.stderr
     cached = [f for _, _, fs in os.walk(tmp_path) for f in fs if f.endswith(".nbi")]
     assert any("forward_kernel" in f for f in cached), cached
+
+
+def test_warm_up_compiles_every_kernel_family():
+    from ffnn.warmup import warm_up
+
+    seconds = warm_up(verbose=False)
+    for family in ("forward", "backprop", "on-line fit", "mini-batch fit", "optimizer step"):
+        assert f"{family} float64" in seconds and f"{family} float32" in seconds
+    assert "perceptron" in seconds and "activations" in seconds
