@@ -1,0 +1,44 @@
+"""Notebook 03's logic: XOR by hand (003, 004) and Bishop's four fits."""
+
+import ffnn
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from ffnn.widgets import approximation as ap
+
+
+def test_xor_by_perceptrons_and_by_relu_network():
+    X, t = ffnn.datasets.xor(labels="pm1")
+    _, y = ap.xor_by_perceptrons(X)
+    np.testing.assert_array_equal(y, t.ravel())
+    X01, t01 = ffnn.datasets.xor()
+    table = ap.xor_table(ap.xor_relu_network(), X01)
+    np.testing.assert_array_equal(table[:, 2:4], [[0, -1], [1, 0], [1, 0], [2, 1]])
+    np.testing.assert_array_equal(table[:, -1], t01.ravel())
+
+
+@pytest.mark.parametrize("name", ap.BISHOP)
+def test_three_tanh_units_fit_each_bishop_function(name):
+    fit = ap.bishop_fit(name)
+    assert fit.history.loss[-1] < 1e-3
+    x = np.linspace(-1, 1, 7).reshape(-1, 1)
+    parts = ap.hidden_contributions(fit.net, x)
+    assert parts.shape == (7, 3)
+    np.testing.assert_allclose(parts.sum(axis=1) + fit.net.params[3][0], fit.net.forward(x)[:, 0])
+
+
+def test_one_unit_fits_sin_worse_than_three():
+    assert (
+        ap.bishop_fit("sin", hidden=1).history.loss[-1] > 10 * ap.bishop_fit("sin").history.loss[-1]
+    )
+
+
+def test_figure_and_ui():
+    fig = ap.bishop_figure([ap.bishop_fit("square", epochs=200)])
+    assert fig.axes[0].get_title().startswith("x²")
+    assert len(fig.axes[0].lines) == 2 + 3  # data, fit, three hidden units
+    plt.close(fig)
+    ui = ap.bishop_ui()
+    ui.children[1].value = 2
+    assert ui.kwargs["hidden"] == 2
+    plt.close("all")

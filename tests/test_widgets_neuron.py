@@ -1,0 +1,73 @@
+"""Notebook 01's widget logic: hyperplane geometry and the perceptron stepped update by update."""
+
+import ffnn
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from ffnn.widgets import neuron as nw
+
+
+@pytest.mark.parametrize("w", [[-0.5, 1.0, 0.5], [2.0, 0.0, -1.0], [0.0, 3.0, 4.0]])
+def test_geometry_foot_point_is_on_the_line_at_distance_d(w):
+    w = np.array(w)
+    g = nw.geometry(w)
+    assert np.isclose(w[0] + w[1:] @ g.foot, 0.0)
+    assert np.isclose(np.linalg.norm(g.foot), abs(w[0]) / np.linalg.norm(w[1:]))
+    assert np.isclose(g.distance, -w[0] / np.linalg.norm(w[1:]))
+    p = nw.line_points(w)
+    assert np.allclose(w[0] + p @ w[1:], 0.0)
+    g5 = nw.geometry(5 * w)  # scaling w does not move the line
+    assert np.allclose(g5.foot, g.foot)
+
+
+def test_neuron_figure_follows_the_weights():
+    fig = nw.neuron_figure(-0.5, 1.0, 0.5)
+    assert "d = -w0/||w|| = 0.45" in fig.axes[0].get_title()
+    plt.close(fig)
+    fig = nw.neuron_figure(0.0, 0.0, 0.0)
+    assert "no line" in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_frames_are_add_or_subtract_of_a_misclassified_point(seed):
+    X, t = ffnn.datasets.separable(n=30, seed=seed)
+    result, frames = nw.perceptron_frames(X, t, seed=seed)
+    assert result.converged and len(frames[-1].misclassified) == 0
+    assert len(frames[0].misclassified) > 0
+    Phi = ffnn.perceptron.add_bias(X)
+    for before, after in zip(frames, frames[1:], strict=False):
+        n = after.picked
+        assert n in before.misclassified
+        np.testing.assert_allclose(after.w, before.w + t[n] * Phi[n])
+
+
+def test_perceptron_figure_title_counts_updates_and_mistakes():
+    X, t = ffnn.datasets.separable(n=30, seed=0)
+    _, frames = nw.perceptron_frames(X, t, seed=0)
+    first = nw.perceptron_figure(X, t, frames, 0).axes[0].get_title()
+    last = nw.perceptron_figure(X, t, frames, len(frames) - 1).axes[0].get_title()
+    plt.close("all")
+    assert first.startswith(f"update 0/{len(frames) - 1}") and last.endswith(": 0 misclassified")
+
+
+def test_novikoff_bound_holds_from_zero_and_rejects_a_non_separating_w():
+    X, t = ffnn.datasets.separable(n=40, seed=3)
+    r = ffnn.perceptron.train(X, t, seed=0, w0=np.zeros(3))
+    assert len(r.updated) <= nw.margin_bound(X, t, r.weights)
+    with pytest.raises(ValueError, match="does not separate"):
+        nw.margin_bound(X, t, -r.weights)
+
+
+def test_xor_never_converges_and_the_uis_build():
+    X, t = ffnn.datasets.xor(labels="pm1")
+    r, frames = nw.perceptron_frames(X, t, max_steps=500, seed=0)
+    assert not r.converged and min(len(f.misclassified) for f in frames) >= 1
+    ui = nw.perceptron_ui(X, t)
+    slider = ui.children[1]
+    assert slider.max >= 1
+    slider.value = slider.max  # moving the slider redraws without error
+    neuron = nw.neuron_ui()
+    neuron.children[0].value = 1.5
+    assert neuron.kwargs["w0"] == 1.5
+    plt.close("all")
