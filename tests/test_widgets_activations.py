@@ -41,4 +41,5 @@ def test_figure_shows_the_tangent_slope_and_the_ui_reacts():
     ui.children[0].value = "elu"
     ui.children[2].value = -1.0
     assert ui.kwargs == {"name": "elu", "alpha": 0.1, "a0": -1.0}
+    ui.f(**ui.kwargs)
     plt.close("all")

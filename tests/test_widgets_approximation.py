@@ -41,4 +41,5 @@ def test_figure_and_ui():
     ui = ap.bishop_ui()
     ui.children[1].value = 2
     assert ui.kwargs["hidden"] == 2
+    ui.f(**{**ui.kwargs, "epochs": 200})
     plt.close("all")

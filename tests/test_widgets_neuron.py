@@ -66,8 +66,10 @@ def test_xor_never_converges_and_the_uis_build():
     ui = nw.perceptron_ui(X, t)
     slider = ui.children[1]
     assert slider.max >= 1
-    slider.value = slider.max  # moving the slider redraws without error
+    slider.value = slider.max
+    ui.f(**ui.kwargs)  # the callback itself: an error in it would raise here
     neuron = nw.neuron_ui()
     neuron.children[0].value = 1.5
     assert neuron.kwargs["w0"] == 1.5
+    neuron.f(**neuron.kwargs)
     plt.close("all")

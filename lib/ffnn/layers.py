@@ -57,8 +57,11 @@ def loss_gradient(Y, T, loss, reduction="mean", half=True):
     raise ValueError(f"unknown loss {loss!r}")
 
 
-def backprop(net, X, T, loss=None, reduction="mean", half=True):
-    """(L, grads) for an ffnn.MLP, layer by layer in NumPy: the twin of loss_and_gradients."""
+def backprop(net, X, T, loss=None, reduction="mean", half=True, return_deltas=False):
+    """(L, grads) for an ffnn.MLP, layer by layer in NumPy: the twin of loss_and_gradients.
+
+    With return_deltas, also the list of deltas dL/dA^l per layer (first layer first).
+    """
     loss = losses.get(loss or net.default_loss()).name
     h, caches = np.asarray(X, dtype=np.float64), []
     for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
@@ -67,9 +70,9 @@ def backprop(net, X, T, loss=None, reduction="mean", half=True):
         h, act_cache = activation_forward(A, name, net.alpha)
         caches.append((dense_cache, act_cache))
     value, dH = loss_gradient(h, np.asarray(T, dtype=np.float64), loss, reduction, half)
-    grads = []
+    grads, deltas = [], []
     for dense_cache, act_cache in reversed(caches):
         dA = activation_backward(dH, act_cache)
         dH, dW, db = dense_backward(dA, dense_cache)
-        grads = [dW, db, *grads]
-    return value, grads
+        grads, deltas = [dW, db, *grads], [dA, *deltas]
+    return (value, grads, deltas) if return_deltas else (value, grads)

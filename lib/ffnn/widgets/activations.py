@@ -54,7 +54,9 @@ def activation_ui():
 
     def show(name, alpha, a0):
         uses_alpha = name in ("leaky_relu", "elu")
-        plt.show(activation_figure(name, alpha if uses_alpha else None, a0))
+        fig = activation_figure(name, alpha if uses_alpha else None, a0)
+        plt.show()  # inline backend: draws the figure into the widget's output
+        return fig
 
     return W.interactive(
         show,

@@ -72,7 +72,9 @@ def bishop_ui():
     import ipywidgets as W
 
     def show(name, hidden, epochs):
-        plt.show(bishop_figure([bishop_fit(name, hidden=hidden, epochs=epochs)]))
+        fig = bishop_figure([bishop_fit(name, hidden=hidden, epochs=epochs)])
+        plt.show()  # inline backend: draws the figure into the widget's output
+        return fig
 
     return W.interactive(
         show,

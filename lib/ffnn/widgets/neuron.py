@@ -70,7 +70,8 @@ def neuron_ui():
 
     def show(w0, w1, w2):
         fig = neuron_figure(w0, w1, w2)
-        plt.show(fig)
+        plt.show()
+        return fig
 
     box = dict(min=-2.0, max=2.0, step=0.1, continuous_update=True)
     return W.interactive(
@@ -139,7 +140,9 @@ def perceptron_ui(X, t, max_steps=10_000, seed=0):
             state["seed"] = seed
             state["result"], state["frames"] = perceptron_frames(X, t, max_steps, seed)
             slider.max = len(state["frames"]) - 1
-        plt.show(perceptron_figure(X, t, state["frames"], k))
+        fig = perceptron_figure(X, t, state["frames"], k)
+        plt.show()  # inline backend: draws the figure into the widget's output
+        return fig
 
     slider = W.IntSlider(value=0, min=0, max=1, description="update k")
     return W.interactive(show, seed=W.BoundedIntText(value=seed, min=0, max=10_000), k=slider)
