@@ -57,5 +57,6 @@ bench: $(BENCH_STAMP)
 
 # remove grading state and artefacts (never source/, release/ or autograder/samples/)
 clean:
+	rm -f course/playground_weights.npz course/playground.png
 	rm -rf autograder/autograded autograder/feedback autograder/grades.csv autograder/.state \
 	  autograder/solution gradebook.db tests/artifacts benchmarks/_tmp

@@ -2,7 +2,8 @@
 
 Generated (seeded, nothing downloaded): xor, and_, or_ (the logic gates of
 000/003/004), blobs (linearly separable), circles, moons, spirals (two
-interleaved spirals), gaussians, and Bishop's 1-D functions (000, universal
+interleaved spirals), gaussians, quadrants (XOR on the plane), surface (2-D
+regression), and Bishop's 1-D functions (000, universal
 approximation figure): x^2, sin, |x|, Heaviside on 50 points in (-1, 1).
 Real: digits() -- 1,797 handwritten 8x8 digits shipped in ffnn/data.
 
@@ -120,6 +121,26 @@ def gaussians(n=200, noise=0.5, seed=0, labels="01"):
     return blobs(n, distance=4.0, noise=max(noise, 1e-9) * 2, seed=seed, labels=labels)
 
 
+def quadrants(n=200, noise=0.0, seed=0, labels="01"):
+    """XOR on the plane: x uniform in (-1, 1)^2, class 1 where x1 x2 > 0 (the noise is added
+    to the points after labelling, as a fraction of the square's half-width)."""
+    n = positive_int(n, "n", 2)
+    rng = _rng(seed)
+    X = rng.uniform(-1, 1, (n, 2))
+    X += np.sign(X) * 0.05  # a small gap along the axes, as in TensorFlow Playground
+    t = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    return X + noise * rng.normal(size=(n, 2)), _labels(t, labels)
+
+
+def surface(n=200, noise=0.0, seed=0):
+    """A 2-D regression set: x uniform in (-1, 1)^2, t = sin(pi x1) cos(pi x2 / 2) (+ noise)."""
+    n = positive_int(n, "n", 2)
+    rng = _rng(seed)
+    X = rng.uniform(-1, 1, (n, 2))
+    t = np.sin(np.pi * X[:, 0]) * np.cos(0.5 * np.pi * X[:, 1]) + noise * rng.normal(size=n)
+    return X, t.reshape(-1, 1)
+
+
 _FUNCTIONS = {
     "square": lambda x: x**2,
     "sin": lambda x: np.sin(np.pi * x),
@@ -178,6 +199,8 @@ GENERATORS = {
     "moons": moons,
     "spirals": spirals,
     "gaussians": gaussians,
+    "quadrants": quadrants,
+    "surface": surface,
 }
 
 

@@ -1,0 +1,155 @@
+"""The playground in a real browser: JupyterLab on localhost, Debian's headless Chromium driven
+by playwright. Runs all cells, checks the controls render, presses step and play and sees the
+loss readout move, pauses, and saves a screenshot to tests/artifacts/playground.png."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+NOTEBOOK = ROOT / "course" / "11_playground.ipynb"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab serving a copy of the playground notebook, no token, private config dirs."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
+        )
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    port = free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+    ]  # fmt: skip
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
+                time.sleep(0.5)
+        yield url, tmp_path
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def epoch_of(text):
+    match = re.match(r"epoch (\d+) · train loss ([\d.]+)", text)
+    assert match, f"unexpected readout {text!r}"
+    return int(match.group(1))
+
+
+def test_playground_runs_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+
+    url, tmp_path = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage",
+            ],
+        )  # fmt: skip
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?reset", timeout=120_000)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+            # wait for the kernel to be idle, then Run > Run All Cells, as a student would
+            page.wait_for_function(
+                "() => { const k = window.jupyterapp?.shell?.currentWidget?.sessionContext;"
+                " return k && k.session && k.kernelDisplayStatus === 'idle'; }",
+                timeout=120_000,
+            )
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            ui = page.locator(".ffnn-playground").first
+            ui.wait_for(timeout=180_000)
+            # the controls rendered
+            for label in ("play", "step", "reset", "+ layer", "save weights"):
+                assert ui.locator("button", has_text=label).count() >= 1, label
+            assert ui.locator("select").count() >= 8  # data, activation, optimizer, ...
+            assert ui.locator("input[type=checkbox]").count() == 7  # the seven features
+            image = ui.locator("img").first
+            page.wait_for_function("img => img.naturalWidth > 400", arg=image.element_handle())
+            readout = ui.locator(".widget-label", has_text="train loss").first
+            assert epoch_of(readout.inner_text()) == 0
+            # step: one epoch, the readout and the picture change
+            before_png = image.get_attribute("src")
+            ui.locator("button", has_text="step").first.click()
+            page.wait_for_function(
+                "el => el.innerText.startsWith('epoch 1 ')", arg=readout.element_handle()
+            )
+            assert image.get_attribute("src") != before_png
+            # play: training runs while the page stays responsive, then pause stops it
+            ui.locator("button", has_text="play").first.click()
+            page.wait_for_function(
+                "el => parseInt(el.innerText.split(' ')[1]) >= 20",
+                arg=readout.element_handle(),
+                timeout=60_000,
+            )
+            ui.locator("button", has_text="pause").first.click()
+            ui.locator("button", has_text="play").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(500)
+            paused = epoch_of(readout.inner_text())
+            page.wait_for_timeout(1000)
+            assert epoch_of(readout.inner_text()) == paused >= 20
+            # a control change while paused restarts the run on the new data
+            ui.locator("select").first.select_option("spiral")
+            page.wait_for_function(
+                "el => el.innerText.startsWith('epoch 0 ')", arg=readout.element_handle()
+            )
+            ARTIFACTS.mkdir(exist_ok=True)
+            ui.screenshot(path=str(ARTIFACTS / "playground.png"))  # scrolls it into view
+            tracebacks = page.locator(".jp-OutputArea-output", has_text="Traceback").count()
+            assert tracebacks == 0, "a notebook cell raised in the browser"
+        finally:
+            browser.close()
