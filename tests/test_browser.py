@@ -1,6 +1,7 @@
-"""The playground in a real browser: JupyterLab on localhost, Debian's headless Chromium driven
-by playwright. Runs all cells, checks the controls render, presses step and play and sees the
-loss readout move, pauses, and saves a screenshot to tests/artifacts/playground.png."""
+"""The course in a real browser: JupyterLab on localhost, Debian's headless Chromium driven by
+playwright. The playground: run all cells, check the controls render, press step and play and
+see the loss readout move, pause, save a screenshot to tests/artifacts/playground.png. Every
+lecture notebook with a widget: run all cells, its widgets render, no cell raises."""
 
 import os
 import re
@@ -27,17 +28,17 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """JupyterLab serving a copy of the playground notebook, no token, private config dirs."""
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a copy of course/, no token, private config dirs."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(
             f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
         )
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    shutil.copytree(NOTEBOOK.parent, root, ignore=shutil.ignore_patterns("playground*"))
     port = free_port()
     env = {
         **os.environ,
@@ -85,12 +86,12 @@ def epoch_of(text):
     return int(match.group(1))
 
 
-def test_playground_runs_in_jupyterlab(lab):
+@pytest.fixture(scope="module")
+def browser(lab):
     from playwright.sync_api import sync_playwright
 
-    url, tmp_path = lab
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        chromium = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
             args=[
@@ -100,56 +101,107 @@ def test_playground_runs_in_jupyterlab(lab):
             ],
         )  # fmt: skip
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.goto(f"{url}/lab/tree/{NOTEBOOK.name}?reset", timeout=120_000)
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-            # wait for the kernel to be idle, then Run > Run All Cells, as a student would
-            page.wait_for_function(
-                "() => { const k = window.jupyterapp?.shell?.currentWidget?.sessionContext;"
-                " return k && k.session && k.kernelDisplayStatus === 'idle'; }",
-                timeout=120_000,
-            )
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            ui = page.locator(".ffnn-playground").first
-            ui.wait_for(timeout=180_000)
-            # the controls rendered
-            for label in ("play", "step", "reset", "+ layer", "save weights"):
-                assert ui.locator("button", has_text=label).count() >= 1, label
-            assert ui.locator("select").count() >= 8  # data, activation, optimizer, ...
-            assert ui.locator("input[type=checkbox]").count() == 7  # the seven features
-            image = ui.locator("img").first
-            page.wait_for_function("img => img.naturalWidth > 400", arg=image.element_handle())
-            readout = ui.locator(".widget-label", has_text="train loss").first
-            assert epoch_of(readout.inner_text()) == 0
-            # step: one epoch, the readout and the picture change
-            before_png = image.get_attribute("src")
-            ui.locator("button", has_text="step").first.click()
-            page.wait_for_function(
-                "el => el.innerText.startsWith('epoch 1 ')", arg=readout.element_handle()
-            )
-            assert image.get_attribute("src") != before_png
-            # play: training runs while the page stays responsive, then pause stops it
-            ui.locator("button", has_text="play").first.click()
-            page.wait_for_function(
-                "el => parseInt(el.innerText.split(' ')[1]) >= 20",
-                arg=readout.element_handle(),
-                timeout=60_000,
-            )
-            ui.locator("button", has_text="pause").first.click()
-            ui.locator("button", has_text="play").first.wait_for(timeout=30_000)
-            page.wait_for_timeout(500)
-            paused = epoch_of(readout.inner_text())
-            page.wait_for_timeout(1000)
-            assert epoch_of(readout.inner_text()) == paused >= 20
-            # a control change while paused restarts the run on the new data
-            ui.locator("select").first.select_option("spiral")
-            page.wait_for_function(
-                "el => el.innerText.startsWith('epoch 0 ')", arg=readout.element_handle()
-            )
-            ARTIFACTS.mkdir(exist_ok=True)
-            ui.screenshot(path=str(ARTIFACTS / "playground.png"))  # scrolls it into view
-            tracebacks = page.locator(".jp-OutputArea-output", has_text="Traceback").count()
-            assert tracebacks == 0, "a notebook cell raised in the browser"
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def open_and_run_all(browser, url, name):
+    """Open a notebook in JupyterLab, wait for its kernel, then Run > Run All Cells."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{url}/lab/tree/{name}?reset", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_function(
+        "() => { const k = window.jupyterapp?.shell?.currentWidget?.sessionContext;"
+        " return k && k.session && k.kernelDisplayStatus === 'idle'; }",
+        timeout=120_000,
+    )
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    return page
+
+
+def wait_until_done(page, timeout=180_000):
+    """All cells have run: no cell is queued or running ([*]) and the kernel is idle."""
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp?.shell?.currentWidget;"
+        " const busy = [...document.querySelectorAll('.jp-InputPrompt')]"
+        "   .some(p => p.innerText.includes('*'));"
+        " return w && !busy && w.sessionContext.kernelDisplayStatus === 'idle'; }",
+        timeout=timeout,
+    )
+
+
+LECTURE_WIDGETS = sorted(
+    p.name for p in NOTEBOOK.parent.glob("[0-9][0-9]_*.ipynb")
+    if p != NOTEBOOK and "_ui(" in p.read_text()
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LECTURE_WIDGETS)
+def test_lecture_widgets_render(lab, browser, name):
+    url, _ = lab
+    page = open_and_run_all(browser, url, name)
+    try:
+        wait_until_done(page)
+        widgets = page.locator(
+            ".jp-OutputArea-output .widget-interact, .jp-OutputArea-output .widget-container"
+        )
+        assert widgets.count() >= 1, f"{name}: no widget rendered"
+        controls = page.locator(".jp-OutputArea-output").locator(
+            ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-button, "
+            ".widget-inline-hbox"
+        )
+        assert controls.count() >= 1, f"{name}: the widgets have no controls"
+        tracebacks = page.locator(".jp-OutputArea-output", has_text="Traceback").count()
+        assert tracebacks == 0, f"{name}: a cell raised in the browser"
+    finally:
+        page.close()
+
+
+def test_playground_runs_in_jupyterlab(lab, browser):
+    url, tmp_path = lab
+    page = open_and_run_all(browser, url, NOTEBOOK.name)
+    try:
+        ui = page.locator(".ffnn-playground").first
+        ui.wait_for(timeout=180_000)
+        # the controls rendered
+        for label in ("play", "step", "reset", "+ layer", "save weights"):
+            assert ui.locator("button", has_text=label).count() >= 1, label
+        assert ui.locator("select").count() >= 8  # data, activation, optimizer, ...
+        assert ui.locator("input[type=checkbox]").count() == 7  # the seven features
+        image = ui.locator("img").first
+        page.wait_for_function("img => img.naturalWidth > 400", arg=image.element_handle())
+        readout = ui.locator(".widget-label", has_text="train loss").first
+        assert epoch_of(readout.inner_text()) == 0
+        # step: one epoch, the readout and the picture change
+        before_png = image.get_attribute("src")
+        ui.locator("button", has_text="step").first.click()
+        page.wait_for_function(
+            "el => el.innerText.startsWith('epoch 1 ')", arg=readout.element_handle()
+        )
+        assert image.get_attribute("src") != before_png
+        # play: training runs while the page stays responsive, then pause stops it
+        ui.locator("button", has_text="play").first.click()
+        page.wait_for_function(
+            "el => parseInt(el.innerText.split(' ')[1]) >= 20",
+            arg=readout.element_handle(),
+            timeout=60_000,
+        )
+        ui.locator("button", has_text="pause").first.click()
+        ui.locator("button", has_text="play").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        paused = epoch_of(readout.inner_text())
+        page.wait_for_timeout(1000)
+        assert epoch_of(readout.inner_text()) == paused >= 20
+        # a control change while paused restarts the run on the new data
+        ui.locator("select").first.select_option("spiral")
+        page.wait_for_function(
+            "el => el.innerText.startsWith('epoch 0 ')", arg=readout.element_handle()
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        ui.screenshot(path=str(ARTIFACTS / "playground.png"))  # scrolls it into view
+        tracebacks = page.locator(".jp-OutputArea-output", has_text="Traceback").count()
+        assert tracebacks == 0, "a notebook cell raised in the browser"
+    finally:
+        page.close()

@@ -1,0 +1,134 @@
+"""Workload 6: what users wait for outside the training loops -- compiling every kernel
+into an empty cache, a cached start-up (``import ffnn`` + the first call, new process), each
+course notebook run headless, and autograding the sample submissions (seconds each)."""
+
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIRST_CALL = """
+import time
+t0 = time.perf_counter()
+import ffnn
+t1 = time.perf_counter()
+import numpy as np
+X, T = ffnn.datasets.xor()
+net = ffnn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", seed=0)
+net.loss_and_gradients(X, T)
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def _python(code, env=None, timeout=600):
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=True,
+    )
+    return out.stdout
+
+
+def cold_compile():
+    """Seconds per kernel family when Numba's cache is empty (ffnn.warmup into a temp dir)."""
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        out = _python(
+            "import json; from ffnn.warmup import warm_up; print(json.dumps(warm_up()))",
+            env={"NUMBA_CACHE_DIR": cache},
+        )
+        total = time.perf_counter() - start
+    return {"families": json.loads(out.strip().splitlines()[-1]), "process_seconds": total}
+
+
+def cached_startup(repeats=5):
+    """import ffnn, then the first loss_and_gradients call, in fresh processes (cache warm)."""
+    _python(FIRST_CALL)  # make sure the cache holds this process's kernels
+    imports, firsts, walls = [], [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a, b = map(float, _python(FIRST_CALL).split())
+        walls.append(time.perf_counter() - start)
+        imports.append(a)
+        firsts.append(b)
+    return {
+        "import_s": statistics.median(imports),
+        "first_call_s": statistics.median(firsts),
+        "total_s": statistics.median(a + b for a, b in zip(imports, firsts, strict=True)),
+        "process_wall_s": statistics.median(walls),
+        "runs": repeats,
+    }
+
+
+def notebook_times():
+    """Seconds to execute each course notebook headless (nbclient, one fresh kernel each)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = {}
+    for path in sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory() as work:
+            client = NotebookClient(
+                nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": work}}
+            )
+            start = time.perf_counter()
+            client.execute()
+            times[path.name] = time.perf_counter() - start
+    return times
+
+
+def autograde_times():
+    """Release into a scratch copy of the course, autograde the sample submissions there."""
+    with tempfile.TemporaryDirectory() as scratch:
+        course = Path(scratch)
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+        shutil.copytree(ROOT / "source", course / "source")
+        ignore = shutil.ignore_patterns(
+            "submitted", "autograded", "feedback", ".state", "grades.csv", "__pycache__"
+        )
+        shutil.copytree(ROOT / "autograder", course / "autograder", ignore=ignore)
+        shutil.copytree(
+            ROOT / "autograder" / "samples" / "submitted", course / "autograder" / "submitted"
+        )
+        run = {"cwd": course, "capture_output": True, "text": True, "check": True}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder.release"], **run)
+        release = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder.grade", "--timeout", "5"], **run)
+        grade = time.perf_counter() - start
+        rows = list(csv.DictReader(open(course / "autograder" / "grades.csv")))
+    seconds = [float(r["seconds"]) for r in rows if r["seconds"]]
+    return {
+        "release_s": release,
+        "grade_total_s": grade,
+        "submissions": len(seconds),
+        "per_submission_median_s": statistics.median(seconds),
+        "per_submission_range_s": (min(seconds), max(seconds)),
+    }
+
+
+def run(quick=False):
+    result = {
+        "title": "Start-up, compilation, notebooks and autograding",
+        "cached_startup": cached_startup(2 if quick else 7),
+        "target": "cached start-up (import + first call) <= 0.3 s",
+    }
+    if not quick:
+        result["cold_compile"] = cold_compile()
+        result["notebooks_s"] = notebook_times()
+        result["autograde"] = autograde_times()
+    return result
