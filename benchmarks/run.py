@@ -328,13 +328,21 @@ def plot(results, path):
         panels.append(("boundary frame (speed)", rows))
     if not panels:
         return
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.2), squeeze=False)
-    for ax, (title, rows) in zip(axes[0], panels, strict=True):
+    from matplotlib.ticker import NullFormatter
+
+    cols = min(3, len(panels))
+    rows_n = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(4.2 * cols, 2.6 * rows_n), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (title, rows) in zip(axes.flat, panels, strict=False):
         names = list(rows)
         values = [rows[n]["vs_numpy"] for n in names]
         colours = ["C3" if n == "ffnn" else "C0" for n in names]
         ax.barh(names, values, color=colours)
         ax.set_xscale("log")
+        ax.set_xlim(min(0.3, min(values) / 2), max(3.0, max(values) * 4))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1.0, color="k", lw=0.8)
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("speed relative to NumPy (log)", fontsize=8)
