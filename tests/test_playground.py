@@ -111,6 +111,7 @@ def test_layers_add_remove_and_resize():
         ({"lr": -1}, "lr"),
         ({"noise": 2}, "noise"),
         ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+        ({"n_points": 5}, "n_points must be an integer >= 10"),
         ({"hidden": [0]}, "units per hidden layer"),
         ({"colour": "red"}, "unknown playground setting 'colour'"),
     ],

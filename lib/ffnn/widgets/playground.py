@@ -140,7 +140,8 @@ class Playground:
         if name in ("lr", "reg_rate"):
             return positive(value, name) if name == "lr" else in_range(value, name, 0.0, 10.0)
         if name in ("batch_size", "n_points", "seed"):
-            return positive_int(value, name, minimum=0 if name == "seed" else 1)
+            # n_points >= 10 keeps at least one test point at every train_fraction
+            return positive_int(value, name, minimum={"seed": 0, "n_points": 10}.get(name, 1))
         if name == "features":
             features = tuple(value)
             for f in features:
