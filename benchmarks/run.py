@@ -224,6 +224,14 @@ def _missing(r):
     return f"Missing peers: {', '.join(r['missing'])}.\n" if r.get("missing") else ""
 
 
+def _seconds_table(what, seconds):
+    return (
+        [f"| {what} | seconds |", "| --- | --- |"]
+        + [f"| {k} | {v:.1f} |" for k, v in seconds.items()]
+        + [""]
+    )
+
+
 def _startup_md(s):
     c = s["cached_startup"]
     lines = [
@@ -236,25 +244,20 @@ def _startup_md(s):
         "",
     ]
     if "cold_compile" in s:
-        fam = s["cold_compile"]["families"]
         lines += [
             "Cold compilation of every kernel into an empty cache (`python -m ffnn.warmup`), "
             f"total {s['cold_compile']['process_seconds']:.1f} s:",
             "",
-            "| kernel family | seconds |",
-            "| --- | --- |",
+            *_seconds_table("kernel family", s["cold_compile"]["families"]),
         ]
-        lines += [f"| {k} | {v:.1f} |" for k, v in fam.items()] + [""]
     if "notebooks_s" in s:
         nb = s["notebooks_s"]
         lines += [
             f"Course notebooks executed headless (fresh kernel each), total "
             f"{sum(nb.values()):.0f} s:",
             "",
-            "| notebook | seconds |",
-            "| --- | --- |",
+            *_seconds_table("notebook", nb),
         ]
-        lines += [f"| {k} | {v:.1f} |" for k, v in nb.items()] + [""]
     if "autograde" in s:
         a = s["autograde"]
         lo, hi = a["per_submission_range_s"]

@@ -522,63 +522,31 @@ def playground_ui(pg=None, export_dir="."):
     lay = W.Layout(width="210px")
     style = {"description_width": "85px"}
 
-    def dd(name, options, description):
-        return W.Dropdown(options=options, value=getattr(pg, name), description=description,
-                          layout=lay, style=style)  # fmt: skip
+    def control(kind, name, description, **options):
+        """A widget for setting ``name``, showing its current value; sliders act on release."""
+        if kind is not W.Dropdown and kind is not W.BoundedIntText:
+            options["continuous_update"] = False
+        return kind(value=getattr(pg, name), description=description, layout=lay, style=style,
+                    **options)  # fmt: skip
 
+    D = W.Dropdown
     controls = {
-        "dataset": dd("dataset", DATASETS, "data"),
-        "noise": W.FloatSlider(
-            value=pg.noise,
-            min=0,
-            max=1,
-            step=0.05,
-            description="noise",
-            layout=lay,
-            style=style,
-            continuous_update=False,
-        ),  # fmt: skip
-        "train_fraction": W.FloatSlider(
-            value=pg.train_fraction,
-            min=0.1,
-            max=0.9,
-            step=0.1,
-            description="train share",
-            layout=lay,
-            style=style,
-            continuous_update=False,
-        ),  # fmt: skip
-        "activation": dd("activation", ACTIVATIONS, "activation"),
-        "lr": W.Dropdown(
-            options=_log_options(LEARNING_RATES, pg.lr),
-            value=pg.lr,
-            description="learning rate",
-            layout=lay,
-            style=style,
-        ),  # fmt: skip
-        "regularization": dd("regularization", REGULARIZATION, "regularization"),
-        "reg_rate": W.Dropdown(
-            options=_log_options(REG_RATES, pg.reg_rate),
-            value=pg.reg_rate,
-            description="reg. rate",
-            layout=lay,
-            style=style,
-        ),  # fmt: skip
-        "batch_size": W.IntSlider(
-            value=pg.batch_size,
-            min=1,
-            max=30,
-            description="batch size",
-            layout=lay,
-            style=style,
-            continuous_update=False,
-        ),  # fmt: skip
-        "optimizer": dd("optimizer", OPTIMIZERS, "optimizer"),
-        "init": dd("init", INITS, "init"),
-        "loss": dd("loss", ("bce", "squared"), "loss"),
-        "seed": W.BoundedIntText(
-            value=pg.seed, min=0, max=99_999, description="seed", layout=lay, style=style
-        ),  # fmt: skip
+        "dataset": control(D, "dataset", "data", options=DATASETS),
+        "noise": control(W.FloatSlider, "noise", "noise", min=0, max=1, step=0.05),
+        "train_fraction": control(
+            W.FloatSlider, "train_fraction", "train share", min=0.1, max=0.9, step=0.1
+        ),
+        "activation": control(D, "activation", "activation", options=ACTIVATIONS),
+        "lr": control(D, "lr", "learning rate", options=_log_options(LEARNING_RATES, pg.lr)),
+        "regularization": control(D, "regularization", "regularization", options=REGULARIZATION),
+        "reg_rate": control(
+            D, "reg_rate", "reg. rate", options=_log_options(REG_RATES, pg.reg_rate)
+        ),
+        "batch_size": control(W.IntSlider, "batch_size", "batch size", min=1, max=30),
+        "optimizer": control(D, "optimizer", "optimizer", options=OPTIMIZERS),
+        "init": control(D, "init", "init", options=INITS),
+        "loss": control(D, "loss", "loss", options=("bce", "squared")),
+        "seed": control(W.BoundedIntText, "seed", "seed", min=0, max=99_999),
     }
     feature_boxes = {
         f: W.Checkbox(
@@ -586,7 +554,7 @@ def playground_ui(pg=None, export_dir="."):
             description=FEATURE_LABELS[f],
             indent=False,
             layout=W.Layout(width="80px"),
-        )  # fmt: skip
+        )
         for f in FEATURES
     }
     play = W.ToggleButton(
