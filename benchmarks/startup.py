@@ -82,7 +82,7 @@ def notebook_times():
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory() as work:
             client = NotebookClient(
-                nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": work}}
+                nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": work}}
             )
             start = time.perf_counter()
             client.execute()
