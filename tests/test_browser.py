@@ -160,7 +160,7 @@ def test_lecture_widgets_render(lab, browser, name):
 
 
 def test_playground_runs_in_jupyterlab(lab, browser):
-    url, tmp_path = lab
+    url, _ = lab
     page = open_and_run_all(browser, url, NOTEBOOK.name)
     try:
         ui = page.locator(".ffnn-playground").first

@@ -228,3 +228,16 @@ def test_play_trains_until_paused():
     epoch = asyncio.run(drive())
     assert epoch >= 3 and ui.buttons["play"].description == "play"
     assert ui.readout.value.startswith(f"epoch {epoch} ")
+
+
+def test_view_leaves_pyplot_backend_alone():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    plt.switch_backend("svg")  # stands in for the notebook's inline backend
+    try:
+        P.PlaygroundView(small(hidden=(2,)), resolution=10).png()
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        plt.switch_backend(before)

@@ -77,9 +77,11 @@ def loss_along(net, x, t, name, values, loss="squared"):
     return np.array(out)
 
 
-def backprop_figure(net, x, t, name, loss="squared"):
-    """The loss as a function of one weight, with the tangent whose slope backprop computes."""
-    s = state(net, x, t, loss)
+def backprop_figure(net, x, t, name, loss="squared", s=None):
+    """The loss as a function of one weight, with the tangent whose slope backprop computes.
+
+    ``s``: the state(net, x, t, loss) already computed, if the caller has it."""
+    s = state(net, x, t, loss) if s is None else s
     p, idx = _locate(net, name)
     w0 = float(net.params[p][idx])
     grid = np.linspace(w0 - 3, w0 + 3, 121)
@@ -116,9 +118,10 @@ def backprop_ui(net=None, x=(0.5, 0.51), t=0.1):
 
     def show(name, value):
         set_weight(net, name, value)
-        fig = backprop_figure(net, x, t, name)
+        s = state(net, x, t)
+        fig = backprop_figure(net, x, t, name, s=s)
         plt.show()  # inline backend: draws the figure into the widget's output
-        print(state_text(net, state(net, x, t), name))
+        print(state_text(net, s, name))
         return fig
 
     chooser = W.Dropdown(options=names, value=names[0], description="weight")

@@ -168,7 +168,7 @@ class Playground:
         self.settings.update(checked)
         if not new and hasattr(self, "net"):
             return self
-        if any(k in DATA or k == "seed" for k in new) or not hasattr(self, "X"):
+        if any(k in DATA or k == "seed" for k in new) or not hasattr(self, "X_train"):
             self._make_data()
         if all(k in TRAINING for k in new) and hasattr(self, "net"):
             self._make_optimizer()
@@ -186,7 +186,6 @@ class Playground:
         self.X_train, self.t_train, self.X_test, self.t_test = datasets.train_test_split(
             X, t, test_fraction=1.0 - self.train_fraction, seed=self.seed
         )
-        self.X = X
 
     def _make_optimizer(self):
         reg = {"L1": {"l1": self.reg_rate}, "L2": {"weight_decay": self.reg_rate}}
@@ -308,9 +307,7 @@ class PlaygroundView:
     """
 
     def __init__(self, pg, resolution=80, tile=14, dpi=72):
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
+        # a Figure on its own Agg canvas: pyplot's backend (inline in a notebook) is untouched
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -331,15 +328,14 @@ class PlaygroundView:
         from matplotlib.collections import LineCollection
 
         pg = self.pg
-        self._shape = (pg.features, pg.hidden, pg.dataset, id(pg.X_train))
+        self._shape = self._structure()
         for ax in (self.ax_net, self.ax_out, self.ax_loss, self.ax_grad):
             ax.clear()
         # network: one mosaic image holding every unit's tile, connections as one collection
         sizes = [len(pg.features), *pg.hidden, 1]
         rows = max(sizes)
         T, gap = self.tile, self.tile
-        self._cols = len(sizes)
-        self._mosaic = np.full((rows * (T + gap // 2), self._cols * (T + 2 * gap)), np.nan)
+        self._mosaic = np.full((rows * (T + gap // 2), len(sizes) * (T + 2 * gap)), np.nan)
         self._tiles = []  # per layer, list of (row slice, col slice)
         centers = []
         for l, n in enumerate(sizes):
@@ -419,10 +415,15 @@ class PlaygroundView:
         cmap = LinearSegmentedColormap.from_list("pg", ["#f59322", "#e8eaeb", "#0877bd"])
         return cmap.with_extremes(bad=(0, 0, 0, 0))  # NaN (between tiles) is transparent
 
+    def _structure(self):
+        """What the artists are built for: a change here needs rebuild(), not update()."""
+        pg = self.pg
+        return pg.features, pg.hidden, pg.dataset, id(pg.X_train)
+
     def update(self):
         """Move every artist to the model's current state (no new artists)."""
         pg = self.pg
-        if self._shape != (pg.features, pg.hidden, pg.dataset, id(pg.X_train)):
+        if self._shape != self._structure():
             self.rebuild()  # which calls update() again on the new artists
             return self
         # unit tiles, each scaled to [-1, 1] by its largest magnitude
@@ -634,7 +635,7 @@ def playground_ui(pg=None, export_dir="."):
 
     def toggle(change):
         play.description, play.icon = ("pause", "pause") if change["new"] else ("play", "play")
-        if change["new"]:
+        if change["new"] and (ui.task is None or ui.task.done()):  # one loop, however clicked
             ui.task = asyncio.ensure_future(run())
 
     play.observe(toggle, "value")
