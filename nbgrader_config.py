@@ -26,14 +26,48 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "autograder", ".sta
 c.Autograde.create_student = True
 c.GenerateAssignment.create_assignment = True
 
-# Execution: a runaway cell is interrupted after the timeout and the rest still runs;
-# minimal tracebacks so feedback shows the assert message, not the hidden test code.
-c.Execute.timeout = 20
-c.Execute.interrupt_on_timeout = True
-c.Execute.extra_arguments = [
-    "--HistoryManager.hist_file=:memory:",
-    "--InteractiveShell.xmode=Minimal",
-]
+# Student code never runs in an nbgrader kernel: `python -m autograder.grade` runs it in
+# the sandbox (autograder/sandbox.py), runs the tests in its own trusted process and
+# hands nbgrader graded notebooks to record (FFNN_GRADED_DIR set). A plain
+# `nbgrader autograde` (or the Formgrader's button) refuses instead of executing
+# submissions outside the sandbox.
+c.Execute.timeout = 20  # seconds per cell or per test call (the sandbox's wall limit)
+
+# Limits of the sandbox (defaults in autograder/sandbox.py, class Limits):
+# c.Sandbox.memory_mb = 1536          # memory of all its processes (cgroup)
+# c.Sandbox.processes = 64            # processes + threads at once (cgroup pids)
+# c.Sandbox.cpu_seconds = 120         # CPU time per process
+# c.Sandbox.open_files = 256          # open files per process
+# c.Sandbox.disk_mb = 256             # HOME and /tmp (tmpfs) each, and the largest file
+# c.Sandbox.submission_timeout = 300  # wall seconds for one whole notebook
+# c.Sandbox.max_notebook_mb = 2       # larger submitted notebooks are rejected
+
+GRADED = os.environ.get("FFNN_GRADED_DIR")
+if GRADED:
+    c.CourseDirectory.submitted_directory = GRADED
+    c.Autograde.sanitize_preprocessors = [
+        "nbgrader.preprocessors.DeduplicateIds",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "nbgrader.preprocessors.OverwriteCells",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.Autograde.autograde_preprocessors = [
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+else:
+    from nbconvert.preprocessors import Preprocessor
+
+    class RefuseUnsandboxed(Preprocessor):
+        def preprocess(self, nb, resources):
+            raise RuntimeError(
+                "this course grades only in its sandbox: run `make grade` "
+                "(python -m autograder.grade), not nbgrader autograde"
+            )
+
+    c.Autograde.autograde_preprocessors = [RefuseUnsandboxed]
 
 # A deleted test cell is put back (from the gradebook copy) and graded as released.
 c.OverwriteCells.add_missing_cells = True

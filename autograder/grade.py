@@ -4,36 +4,44 @@ autograder/grades.csv and per-student feedback HTML in autograder/feedback/.
 Steps, each a function below:
 1. ``discover``  - students are the folders of autograder/submitted/; each should hold
    ``<assignment>/<assignment>.ipynb`` for the assignments of source/.
-2. ``validate``  - read and validate every notebook with nbformat; a missing or corrupt
-   notebook is recorded with a clear message (and left out of nbgrader) instead of
-   stopping the run.
-3. ``autograde`` - one ``nbgrader autograde <assignment> --force`` per assignment for all
-   valid students (``--force`` makes re-grading the same as grading), with progress.
-4. ``feedback``  - ``nbgrader generate_feedback <assignment> --force`` (hidden tests are
+2. ``validate``  - read and validate every notebook with nbformat; a missing, corrupt or
+   oversized notebook is recorded with a clear message instead of stopping the run.
+3. ``sandboxed`` - grade each valid submission in its own process
+   (``python -m autograder.trusted``): its code runs in the sandbox, the tests and
+   comparisons in that trusted process; N submissions at once (``--workers``), each
+   with an overall time limit. Output: a graded notebook in autograder/.state/graded/.
+4. ``record``    - ``nbgrader autograde <assignment> --force`` on the graded notebooks
+   (nbgrader executes nothing: it restores the locked cells, reads the points from the
+   outputs and writes the gradebook).
+5. ``feedback``  - ``nbgrader generate_feedback <assignment> --force`` (hidden tests are
    stripped by nbgrader_config.py).
-5. ``collect``   - read the scores from the gradebook and write the CSV.
+6. ``collect``   - read the scores from the gradebook and write the CSV.
 
-Usage: ``python -m autograder.grade [ASSIGNMENT ...] [--timeout SECONDS]``.
+Usage: ``python -m autograder.grade [ASSIGNMENT ...] [--workers N] [--unsafe]``.
+Without a working sandbox (bubblewrap) grading refuses to run, unless ``--unsafe``.
 """
 
 import argparse
+import concurrent.futures
 import csv
-import re
+import json
+import os
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from autograder import ROOT, assignments, nbgrader_command
+from autograder import ROOT, assignments, nbgrader_command, sandbox
 
 COURSE_ID = "ffnn"
 FIELDS = ["student", "assignment", "status", "score", "max_score", "auto_score", "auto_max_score"]
 FIELDS += ["seconds", "message"]
-_START = re.compile(r"Creating/updating student with ID '([^']+)'")
+GRADED = Path("autograder") / ".state" / "graded"
 
 
 @dataclass
@@ -48,6 +56,7 @@ class Row:
     seconds: float | None = None
     message: str = ""
     notes: list = field(default_factory=list)
+    sandbox_status: str = "ok"
 
 
 def discover(root, ids):
@@ -59,8 +68,8 @@ def discover(root, ids):
     return [Row(s, a) for s in students for a in ids]
 
 
-def validate(root, row):
-    """Set ``row.status`` to 'ok', 'not submitted', 'missing' or 'corrupt'."""
+def validate(root, row, max_mb=2.0):
+    """Set ``row.status`` to 'ok', 'not submitted', 'missing', 'too large' or 'corrupt'."""
     folder = root / "autograder" / "submitted" / row.student / row.assignment
     path = folder / f"{row.assignment}.ipynb"
     if not folder.is_dir():
@@ -69,6 +78,9 @@ def validate(root, row):
         found = sorted(p.name for p in folder.iterdir()) or ["nothing"]
         row.status = "missing"
         row.message = f"notebook {path.name} not in the submission (found: {', '.join(found)})"
+    elif path.stat().st_size > max_mb * 2**20:
+        row.status = "too large"
+        row.message = f"{path.name} is {path.stat().st_size / 2**20:.1f} MB (limit {max_mb:g} MB)"
     else:
         try:
             nbformat.validate(nbformat.read(path, as_version=4))
@@ -101,50 +113,60 @@ def _db_url(root):
     return "sqlite:///" + str(root / "autograder" / ".state" / "gradebook.db")
 
 
-def _run(root, args, log_path, on_line=None):
-    """Run nbgrader, log its output to ``log_path``, call ``on_line`` on each line."""
+def _run(root, args, log_path, env=None):
+    """Run nbgrader in the course root, its output logged to ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
-        cmd, env = nbgrader_command(*args)
-        proc = subprocess.Popen(
-            cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd, base = nbgrader_command(*args)
+        return subprocess.run(
+            cmd, cwd=root, env={**base, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+        ).returncode
+
+
+def sandboxed(root, row, unsafe=False, limits=None):
+    """Grade one submission in its own trusted process; fills ``row`` and writes the
+    graded notebook to autograder/.state/graded/<student>/<assignment>/."""
+    limits = limits or sandbox.Limits.from_config(root)
+    aid = row.assignment
+    out = root / GRADED / row.student / aid
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "autograder.trusted", "--root", str(root)]
+    cmd += [str(root / step / aid / f"{aid}.ipynb") for step in ("source", "release")]
+    cmd += [str(root / "autograder" / "submitted" / row.student / aid), str(out)]
+    cmd += ["--unsafe"] if unsafe else []
+    cmd += ["--cell-timeout", str(limits.cell_timeout)]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            cmd, cwd=root, capture_output=True, text=True, timeout=limits.submission_timeout + 60
         )
-        for line in proc.stdout:
-            log.write(line)
-            if on_line:
-                on_line(line)
-        return proc.wait()
+        failed = proc.returncode != 0 and (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    except subprocess.TimeoutExpired:
+        failed = f"grading ran past {limits.submission_timeout + 60:g} s and was stopped"
+    row.seconds = round(time.perf_counter() - start, 2)
+    result = out / "result.json"
+    if failed or not result.is_file():
+        row.status, row.message = "error", f"could not be graded: {str(failed)[:300]}"
+        shutil.rmtree(out, ignore_errors=True)
+        return row
+    summary = json.loads(result.read_text())
+    result.unlink()
+    row.notes.extend(summary["notes"])
+    row.sandbox_status = summary["status"]
+    return row
 
 
-def autograde(root, assignment, rows, extra):
-    """Autograde the valid submissions of one assignment; time each one."""
-    valid = {r.student: r for r in rows if r.status == "ok"}
-    invalid = [r.student for r in rows if r.status != "ok"]
-    args = ["autograde", assignment, "--force", *extra]
-    if invalid:
-        args.append("--CourseDirectory.student_id_exclude=" + ",".join(invalid))
-    current = {"row": None, "t": None, "n": 0}
-
-    def on_line(line):
-        if line.startswith("[AutogradeApp | ERROR]"):
-            print("    " + line.strip()[:160], flush=True)
-        m = _START.search(line)
-        if m and m.group(1) in valid:
-            _stop(current)
-            current.update(row=valid[m.group(1)], t=time.perf_counter(), n=current["n"] + 1)
-            print(f"  [{assignment}] {current['n']}/{len(valid)} {m.group(1)} ...", flush=True)
-
+def record(root, assignment, rows):
+    """nbgrader autograde on the graded notebooks: gradebook, autograded copies."""
+    graded = [r.student for r in rows if r.status == "ok"]
+    others = [r.student for r in rows if r.status != "ok"]
+    args = ["autograde", assignment, "--force"]
+    if others:
+        args.append("--CourseDirectory.student_id_exclude=" + ",".join(others))
     log = root / "autograder" / ".state" / f"autograde-{assignment}.log"
-    code = _run(root, args, log, on_line)
-    _stop(current)
-    if code != 0:
+    env = {"FFNN_GRADED_DIR": str(GRADED)}
+    if graded and _run(root, args, log, env=env) != 0:
         print(f"  [{assignment}] nbgrader reported errors, see {log.relative_to(root)}")
-
-
-def _stop(current):
-    if current["row"] is not None:
-        current["row"].seconds = round(time.perf_counter() - current["t"], 2)
-        current["row"] = None
 
 
 def feedback(root, assignment, rows):
@@ -155,12 +177,6 @@ def feedback(root, assignment, rows):
     log = root / "autograder" / ".state" / f"feedback-{assignment}.log"
     if _run(root, args, log) != 0:
         print(f"  [{assignment}] generate_feedback reported errors, see {log.relative_to(root)}")
-
-
-def _timed_out(root, row):
-    path = root / "autograder" / "autograded" / row.student / row.assignment
-    path = path / f"{row.assignment}.ipynb"
-    return path.is_file() and "CellTimeoutError" in path.read_text()
 
 
 def collect(root, rows):
@@ -184,6 +200,7 @@ def collect(root, rows):
                 row.message = "nbgrader could not grade this submission (see autograder/.state/)"
                 continue
             row.score, row.auto_score = sub.score, sub.code_score
+            notes, row.notes = row.notes, []
             lost = [
                 f"{g.name} {g.score:g}/{g.max_score:g}"
                 for nb in sub.notebooks
@@ -192,11 +209,12 @@ def collect(root, rows):
             ]
             pending = [g for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]
             row.status = "autograded" if pending else "graded"
+            if row.sandbox_status == "error":
+                row.status = "error"  # the kernel crashed or hung: points kept, reason noted
+            row.notes.extend(notes)
             if pending:
                 points = sum(g.max_score for g in pending)
                 row.notes.append(f"{points:g} points await manual grading")
-            if _timed_out(root, row):
-                row.notes.append("a cell hit the time limit (infinite loop?) and was interrupted")
             if lost:
                 row.notes.append("lost points in " + ", ".join(lost))
             row.message = "; ".join(row.notes)
@@ -214,27 +232,45 @@ def write_csv(path, rows):
 def main(argv=None, root=ROOT):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", nargs="*", help="assignments to grade (default: all)")
-    parser.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader config)")
+    parser.add_argument("--timeout", type=float, help="seconds per cell (default: nbgrader config)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="submissions graded at once"
+    )
+    parser.add_argument(
+        "--unsafe", action="store_true", help="grade without the sandbox (never for real students)"
+    )
     opts = parser.parse_args(argv)
     root = Path(root)
+    if not opts.unsafe and (why := sandbox.problem()):
+        sys.exit(
+            f"refusing to grade: {why}. Install it, or pass --unsafe to run student code "
+            "without isolation (not for untrusted submissions)."
+        )
+    limits = sandbox.Limits.from_config(root)
+    if opts.timeout:
+        limits.cell_timeout = opts.timeout
     ids = opts.assignment or assignments(root)
-    extra = [f"--Execute.timeout={opts.timeout}"] if opts.timeout else []
     (root / "autograder" / ".state").mkdir(parents=True, exist_ok=True)
-    rows = [validate(root, r) for r in discover(root, ids)]
+    rows = [validate(root, r, limits.max_notebook_mb) for r in discover(root, ids)]
     if not rows:
         print("no submissions in autograder/submitted/<student>/<assignment>/")
     for r in rows:
-        if r.status in ("missing", "corrupt"):
+        if r.status in ("missing", "corrupt", "too large"):
             print(f"  [{r.assignment}] {r.student}: {r.status}: {r.message}")
-    _forget(root, [r for r in rows if r.status != "ok"])
     start = time.perf_counter()
+    todo = [r for r in rows if r.status == "ok"]
+    print(f"grading {len(todo)} submissions, {opts.workers} at a time", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max(1, opts.workers)) as pool:
+        jobs = [pool.submit(sandboxed, root, r, opts.unsafe, limits) for r in todo]
+        for i, job in enumerate(concurrent.futures.as_completed(jobs), 1):
+            r = job.result()
+            print(f"  {i}/{len(todo)} {r.student} {r.assignment} {r.seconds:.1f} s", flush=True)
+    _forget(root, [r for r in rows if r.status != "ok"])
     for aid in ids:
         group = [r for r in rows if r.assignment == aid]
-        if not any(r.status == "ok" for r in group):
-            continue
-        print(f"autograde {aid}: {sum(r.status == 'ok' for r in group)} submissions", flush=True)
-        autograde(root, aid, group, extra)
-        feedback(root, aid, group)
+        if any(r.status == "ok" for r in group):
+            record(root, aid, group)
+            feedback(root, aid, group)
     collect(root, rows)
     out = root / "autograder" / "grades.csv"
     write_csv(out, rows)
