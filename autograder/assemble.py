@@ -67,6 +67,7 @@ def assemble(source, release, submitted):
     labelled = set(answer_ids) | {meta(c).get("grade_id") for c in source.cells if meta(c)}
     labelled.discard(None)
 
+    test_copies = [_source_text(c) for c in release.cells if is_test(c)]
     found, extras, anchor = {}, {}, None
     swapped = []
     cells = submitted.get("cells", []) if isinstance(submitted, dict) else []
@@ -78,6 +79,9 @@ def assemble(source, release, submitted):
         kind = cell["cell_type"]
         if gid in answer_ids and gid not in found:
             released = release_cells.get(gid, {})
+            if kind == "code" and any(_same(_source_text(cell), t) for t in test_copies):
+                notes.append(f"cell {gid} holds a released test, not an answer: ignored")
+                continue
             if kind == released.get("cell_type", kind):
                 found[gid] = cell
                 anchor = gid

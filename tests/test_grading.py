@@ -6,12 +6,16 @@ The real autograder/ state is never touched."""
 import csv
 import html
 import json
+import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -20,6 +24,7 @@ from conftest import ROOT
 from ffnn.grading import assert_own, check_close, forbid_ffnn, uses_ffnn
 
 from autograder import assignments
+from autograder.samples import NETWORK_PORT, ORPHAN_MARK
 from autograder.samples import write as write_samples
 
 IDS = assignments(ROOT)
@@ -175,22 +180,75 @@ def course(tmp_path_factory):
     return dest
 
 
+def _listener():
+    """A TCP server on 127.0.0.1:NETWORK_PORT that records every connection."""
+    server = socket.create_server(("127.0.0.1", NETWORK_PORT))
+    server.settimeout(0.2)
+    seen, stop = [], threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, addr = server.accept()
+                seen.append(addr)
+                conn.close()
+            except OSError:
+                pass
+        server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return seen, stop
+
+
+def _watched_files(course):
+    """Files a hostile submission would like to change, with their contents."""
+    import ffnn
+
+    folders = [Path(ffnn.__file__).parent, Path(np.__file__).parent]
+    folders += [Path(p) for p in sys.path if p.endswith("site-packages")]
+    files = {p: p.read_bytes() for p in course.glob("*.py")}
+    listing = {d: sorted(x.name for x in d.iterdir()) for d in folders if d.is_dir()}
+    return files, listing
+
+
+def _processes_with(mark):
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if mark in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(proc.name)
+        except OSError:
+            pass
+    return found
+
+
 @pytest.fixture(scope="module")
 def graded(course):
-    """The sample submissions graded in one `python -m autograder.grade` run."""
+    """The sample submissions (controls and attacks) graded in one
+    `python -m autograder.grade` run, with what the attacks could reach watched."""
     shutil.copytree(
         ROOT / "autograder" / "samples" / "submitted", course / "autograder" / "submitted"
     )
+    before = _watched_files(course)
+    seen, stop = _listener()
     start = time.perf_counter()
     out = _run(course, "autograder.grade", "--timeout", "5").stdout
     total = time.perf_counter() - start
+    stop.set()
     rows = list(csv.DictReader(open(course / "autograder" / "grades.csv")))
     per = [float(r["seconds"]) for r in rows if r["seconds"]]
     print(
         f"\nautograde: {len(per)} submissions, median {statistics.median(per):.2f} s per "
-        f"submission, make grade total {total:.1f} s (incl. feedback and one 5 s timeout)"
+        f"submission, make grade total {total:.1f} s (incl. feedback, attacks, timeouts)"
     )
-    return {"rows": {(r["student"], r["assignment"]): r for r in rows}, "out": out}
+    return {
+        "rows": {(r["student"], r["assignment"]): r for r in rows},
+        "out": out,
+        "connections": seen,
+        "before": before,
+        "after": _watched_files(course),
+        "orphans": _processes_with(ORPHAN_MARK),
+    }
 
 
 @pytest.mark.slow
@@ -264,7 +322,73 @@ def test_hostile_submissions_are_recorded_with_clear_messages(graded):
     missing = rows[("missing", "a1_perceptron")]
     assert "a1_perceptron.ipynb not in the submission (found: Untitled.ipynb)" in missing["message"]
     assert rows[("loop", "a2_activations_losses")]["status"] == "not submitted"
-    assert "[a1_perceptron] 3/4 loop ..." in graded["out"], "progress per student"
+    assert re.search(r"\d+/\d+ loop a1_perceptron", graded["out"]), "progress per student"
+
+
+@pytest.mark.slow
+def test_attacks_change_nothing_outside_their_sandbox(course, graded):
+    assert graded["connections"] == [], "a submission reached a server on 127.0.0.1"
+    assert graded["orphans"] == [], "a process started by a submission outlived grading"
+    files, listing = graded["before"]
+    files_after, listing_after = graded["after"]
+    assert files_after == files, "the course configuration was changed"
+    assert listing_after == listing, "a file appeared in the library or site-packages"
+    assert not Path("/tmp/ffnn-poison").exists()
+    assert not list(Path("/sys/fs/cgroup/pids").glob("ffnn-grade-*")), "cgroups left behind"
+
+
+@pytest.mark.slow
+def test_crashes_keep_earlier_points_and_say_why(graded):
+    rows = graded["rows"]
+    crash = rows[("crash", "a5_optimizers")]
+    assert crash["status"] == "error", crash
+    assert "SIGSEGV" in crash["message"] and "exited (status 1)" in crash["message"], crash
+    interrupt = rows[("interrupt", "a1_perceptron")]
+    assert interrupt["status"] == "error" and "time limit" in interrupt["message"]
+    memory = rows[("memory", "a2_activations_losses")]
+    assert memory["status"] == "error" and "out of memory" in memory["message"], memory
+    for student in ("network", "poison", "orphan", "forkbomb", "output", "meta", "full"):
+        for aid, want in EXPECTED[student].items():
+            assert float(rows[(student, aid)]["auto_score"]) == want["auto_score"]
+    meta = rows[("meta", "a1_perceptron")]["message"]
+    assert "duplicated cell a1_neuron_hand" in meta and "found under the id of test" in meta
+
+
+@pytest.mark.slow
+def test_feedback_is_small_and_inert(course, graded):
+    for path in (course / "autograder" / "feedback").rglob("*.html"):
+        text = path.read_text()
+        assert len(text.encode()) < 5 * 2**20, (path, len(text))
+        active = re.search(r"<(script|img|b)\b[^>]*(alert|onerror|onmouseover)", text)
+        assert not active, f"{path}: active content of a submission in feedback: {active}"
+
+
+@pytest.mark.slow
+def test_snoop_attack_is_real_it_only_fails_in_the_sandbox(course, graded, tmp_path):
+    """Without the sandbox the same submission reads the solutions from disk and scores:
+    the zero it gets in the sandboxed run is the sandbox's doing."""
+    aid = "a1_perceptron"
+    out = tmp_path / "unsafe"
+    args = [str(course / step / aid / f"{aid}.ipynb") for step in ("source", "release")]
+    sub = course / "autograder" / "submitted" / "snoop" / aid
+    _run(course, "autograder.trusted", *args, str(sub), str(out), "--unsafe", "--root", str(course))
+    result = json.loads((out / "result.json").read_text())
+    passed = [gid for gid, failure in result["tests"].items() if failure is None]
+    assert {"test_a1_a_hand", "test_a1_update_hand"} <= set(passed), result
+    assert float(graded["rows"][("snoop", aid)]["auto_score"]) == 0
+
+
+def test_grading_refuses_without_a_sandbox(tmp_path):
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder.grade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "refusing to grade: bubblewrap is not installed" in proc.stderr
 
 
 @pytest.mark.slow
@@ -272,7 +396,10 @@ def test_feedback_hides_hidden_tests_and_keeps_diagnoses(course, graded):
     feedback = course / "autograder" / "feedback"
     for (student, aid), row in graded["rows"].items():
         path = feedback / student / aid / f"{aid}.html"
-        assert path.is_file() == (row["status"] in ("graded", "autograded")), (student, aid)
+        assert path.is_file() == (row["status"] in ("graded", "autograded", "error")), (
+            student,
+            aid,
+        )
         if not path.is_file():
             continue
         text = _text_of_html(path)
@@ -289,7 +416,7 @@ def test_feedback_hides_hidden_tests_and_keeps_diagnoses(course, graded):
     tamper = _text_of_html(feedback / "tamper" / "a3_backprop_by_hand" / "a3_backprop_by_hand.html")
     assert "pass  # all good" not in tamper, "an edited test cell is restored"
     assert "dw, db = neuron_gradient(" in tamper and "dJ_dw has the wrong sign" in tamper
-    assert "was missing from the submission" in tamper, "a deleted test cell is put back"
+    assert "dJ_dW1_hand has the shape of W1" in tamper, "a deleted test cell is put back"
 
 
 @pytest.mark.slow

