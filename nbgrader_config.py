@@ -58,16 +58,15 @@ if GRADED:
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
 else:
-    from nbconvert.preprocessors import Preprocessor
 
-    class RefuseUnsandboxed(Preprocessor):
-        def preprocess(self, nb, resources):
-            raise RuntimeError(
-                "this course grades only in its sandbox: run `make grade` "
-                "(python -m autograder.grade), not nbgrader autograde"
-            )
+    def refuse_unsandboxed(nb, resources):
+        """In place of nbgrader's Execute: student code runs only in the sandbox."""
+        raise RuntimeError(
+            "this course grades only in its sandbox: run `make grade` "
+            "(python -m autograder.grade), not nbgrader autograde"
+        )
 
-    c.Autograde.autograde_preprocessors = [RefuseUnsandboxed]
+    c.Autograde.autograde_preprocessors = [refuse_unsandboxed]
 
 # A deleted test cell is put back (from the gradebook copy) and graded as released.
 c.OverwriteCells.add_missing_cells = True

@@ -27,10 +27,8 @@ import time
 import types
 from pathlib import Path
 
-import nbformat
-
 from autograder import wire
-from autograder.assemble import assemble, is_test
+from autograder.assemble import Node, assemble, is_test, read_notebook, write_notebook
 from autograder.sandbox import Limits, SandboxError, Session
 
 MAX_RESTARTS = 3
@@ -261,8 +259,7 @@ class Grader:
     def grading_module(self):
         """What ``from ffnn.grading import ...`` gives a test cell here: the library's
         ``check_close``, and ``assert_own`` / ``forbid_ffnn`` that work across the wall."""
-        import ffnn.grading as real
-
+        real = _library_grading()
         mod = types.ModuleType("ffnn.grading")
         mod.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
         grader = self
@@ -307,6 +304,18 @@ class Grader:
         return None
 
 
+def _library_grading():
+    """ffnn/grading.py loaded on its own: it needs none of the rest of the library,
+    whose import (Numba) would cost every grading process half a second."""
+    import importlib.util
+
+    path = Path(importlib.util.find_spec("ffnn").origin).parent / "grading.py"
+    spec = importlib.util.spec_from_file_location("_ffnn_grading", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _copy_back(original, tag):
     """An array argument changed in place by the student's function is changed here too
     (tests check that inputs are, or are not, modified)."""
@@ -347,7 +356,7 @@ def _trusted_base(source, grading):
 
 
 def _error_output(ename, text):
-    return nbformat.v4.new_output("error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
+    return Node(output_type="error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
 
 def grade(source, release, submitted, submission_dir, limits, unsafe=False):
@@ -396,8 +405,8 @@ def main(argv=None):
     parser.add_argument("--unsafe", action="store_true")
     parser.add_argument("--cell-timeout", type=float, help="overrides Execute.timeout")
     opts = parser.parse_args(argv)
-    source = nbformat.read(opts.source, as_version=4)
-    release = nbformat.read(opts.release, as_version=4)
+    source = read_notebook(opts.source)
+    release = read_notebook(opts.release)
     aid = Path(opts.source).stem
     path = Path(opts.submitted_dir) / f"{aid}.ipynb"
     submitted = json.loads(path.read_text(errors="replace"))
@@ -407,7 +416,7 @@ def main(argv=None):
     nb, result = grade(source, release, submitted, opts.submitted_dir, limits, opts.unsafe)
     out = Path(opts.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out / f"{aid}.ipynb")
+    write_notebook(nb, out / f"{aid}.ipynb")
     (out / "result.json").write_text(json.dumps(result, indent=1))
     return 0
 

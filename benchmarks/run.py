@@ -113,6 +113,15 @@ def targets(results):
     if "startup" in results:
         s = results["startup"]["cached_startup"]
         out.append(("cached start-up <= 0.3 s", f"{s['total_s']:.2f} s", s["total_s"] <= 0.3))
+        b = results["startup"].get("sandbox")
+        if b:
+            out.append(
+                (
+                    "sandbox overhead <= 20% and <= 2 s per submission",
+                    f"+{b['overhead_s'] * 1000:.0f} ms, x{b['ratio']:.2f}",
+                    b["ratio"] <= 1.2 and b["overhead_s"] <= 2,
+                )
+            )
     return out
 
 
@@ -257,6 +266,16 @@ def _startup_md(s):
             f"{sum(nb.values()):.0f} s:",
             "",
             *_seconds_table("notebook", nb),
+        ]
+    if "sandbox" in s:
+        b = s["sandbox"]
+        lines += [
+            f"Grading one submission in the sandbox vs without it (`--unsafe`), "
+            f"{b['pairs']} paired runs of `python -m autograder.trusted` on the full/blank/"
+            f"partial samples: **{b['sandbox_median_s']:.2f} s vs {b['unsafe_median_s']:.2f} s** "
+            f"(medians); overhead {b['overhead_s'] * 1000:.0f} ms, ratio {b['ratio']:.2f} "
+            "(target: <= 1.20 and <= 2 s).",
+            "",
         ]
     if "autograde" in s:
         a = s["autograde"]

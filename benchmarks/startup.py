@@ -121,11 +121,45 @@ def autograde_times():
     }
 
 
+def sandbox_overhead(rounds=3):
+    """Seconds to grade one submission (``python -m autograder.trusted``, the whole
+    per-submission process) in the sandbox and without it (``--unsafe``: same runner and
+    trusted tests, no bubblewrap/cgroups), paired: both modes back to back on the same
+    sample, alternating which goes first, over the full/blank/partial samples."""
+    samples = ROOT / "autograder" / "samples" / "submitted"
+    pairs = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for r in range(rounds):
+            for student in ("full", "blank", "partial"):
+                for sub in sorted((samples / student).iterdir()):
+                    aid = sub.name
+                    cmd = [sys.executable, "-m", "autograder.trusted", "--root", str(ROOT)]
+                    cmd += [str(ROOT / s / aid / f"{aid}.ipynb") for s in ("source", "release")]
+                    cmd += [str(sub), str(Path(scratch) / student / aid)]
+                    took = {}
+                    for mode in ("sandbox", "unsafe") if r % 2 == 0 else ("unsafe", "sandbox"):
+                        start = time.perf_counter()
+                        extra = ["--unsafe"] if mode == "unsafe" else []
+                        subprocess.run(cmd + extra, cwd=ROOT, check=True, capture_output=True)
+                        took[mode] = time.perf_counter() - start
+                    pairs.append((took["sandbox"], took["unsafe"]))
+    sandboxed = statistics.median(p[0] for p in pairs)
+    bare = statistics.median(p[1] for p in pairs)
+    return {
+        "pairs": len(pairs),
+        "sandbox_median_s": sandboxed,
+        "unsafe_median_s": bare,
+        "overhead_s": statistics.median(p[0] - p[1] for p in pairs),
+        "ratio": statistics.median(p[0] / p[1] for p in pairs),
+    }
+
+
 def run(quick=False):
     result = {
         "title": "Start-up, compilation, notebooks and autograding",
         "cached_startup": cached_startup(2 if quick else 7),
         "target": "cached start-up (import + first call) <= 0.3 s",
+        "sandbox": sandbox_overhead(1 if quick else 3),
     }
     if not quick:
         result["cold_compile"] = cold_compile()
