@@ -106,6 +106,19 @@ def _cgroups_writable():
     return all(os.access(CGROUP / c, os.W_OK) for c in ("pids", "memory"))
 
 
+def _user_tasks():
+    """Tasks (processes and threads) this user runs now, from /proc."""
+    uid, count = str(os.getuid()), 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("Uid", "").split()[:1] == [uid]:
+            count += int(fields.get("Threads", "1").strip() or 1)
+    return count
+
+
 def _python_paths():
     """Folders the runner's interpreter needs, read-only: the installation, the
     environment and the ``ffnn`` package (an editable install points into lib/)."""
@@ -241,6 +254,8 @@ class Session:
             cwd, self._scratch = None, None
             if _cgroups_writable():
                 self.cgroup = _Cgroup(limits)
+        if self.cgroup is None:
+            self._nproc = _user_tasks() + limits.processes
         fd_args = [str(to_child_r), str(from_child_w)]
         if submission_dir is not None:
             fd_args.append("/opt/submission" if not unsafe else str(submission_dir))
@@ -273,7 +288,8 @@ class Session:
         }
         if self.cgroup is None:  # no cgroup: fall back to per-process caps
             caps[resource.RLIMIT_AS] = 4 * lim.memory_mb * 2**20
-            caps[resource.RLIMIT_NPROC] = lim.processes
+            # RLIMIT_NPROC counts every task of this user, not only the sandbox's
+            caps[resource.RLIMIT_NPROC] = self._nproc
         for key, value in caps.items():
             resource.setrlimit(key, (value, value))
 
@@ -323,7 +339,7 @@ class Session:
             raise SandboxError("protocol", f"a reply of {size} bytes exceeds the limit")
         try:
             message = wire.json.loads(self._read(size, deadline))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise SandboxError("protocol", "a reply that is not JSON") from None
         if not isinstance(message, dict):
             raise SandboxError("protocol", "a reply that is not a JSON object")
