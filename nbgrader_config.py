@@ -19,7 +19,11 @@ c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/solution"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "autograder", ".state", "gradebook.db")
+# The gradebook: SQLite by default; a server (PostgreSQL) for many concurrent graders,
+# e.g. FFNN_GRADEBOOK_URL=postgresql+psycopg://grader@/ffnn?host=/var/run/postgresql
+c.CourseDirectory.db_url = os.environ.get("FFNN_GRADEBOOK_URL") or (
+    "sqlite:///" + os.path.join(ROOT, "autograder", ".state", "gradebook.db")
+)
 
 # Students come from the submitted/ folder names; assignments are created by
 # `python -m autograder.release` (generate_assignment).

@@ -22,26 +22,27 @@ Without a working sandbox (bubblewrap) grading refuses to run, unless ``--unsafe
 """
 
 import argparse
+import collections
 import concurrent.futures
 import csv
 import json
+import multiprocessing
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import tqdm
 
-from autograder import ROOT, assignments, nbgrader_command, sandbox
+from autograder import ROOT, assignments, pipeline, sandbox
 
 COURSE_ID = "ffnn"
 FIELDS = ["student", "assignment", "status", "score", "max_score", "auto_score", "auto_max_score"]
 FIELDS += ["seconds", "message"]
-GRADED = Path("autograder") / ".state" / "graded"
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Row:
     message: str = ""
     notes: list = field(default_factory=list)
     sandbox_status: str = "ok"
+    skipped: bool = False
 
 
 def discover(root, ids):
@@ -110,73 +112,117 @@ def _forget(root, rows):
 
 
 def _db_url(root):
-    return "sqlite:///" + str(root / "autograder" / ".state" / "gradebook.db")
+    """The gradebook's URL from nbgrader_config.py (SQLite unless FFNN_GRADEBOOK_URL)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    return cfg.CourseDirectory.db_url
 
 
-def _run(root, args, log_path, env=None):
-    """Run nbgrader in the course root, its output logged to ``log_path``."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w") as log:
-        cmd, base = nbgrader_command(*args)
-        return subprocess.run(
-            cmd, cwd=root, env={**base, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
-        ).returncode
+def _manifest(root, row):
+    return root / "autograder" / ".state" / "done" / row.student / f"{row.assignment}.json"
 
 
-def sandboxed(root, row, unsafe=False, limits=None):
-    """Grade one submission in its own trusted process; fills ``row`` and writes the
-    graded notebook to autograder/.state/graded/<student>/<assignment>/."""
-    limits = limits or sandbox.Limits.from_config(root)
-    aid = row.assignment
-    out = root / GRADED / row.student / aid
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "autograder.trusted", "--root", str(root)]
-    cmd += [str(root / step / aid / f"{aid}.ipynb") for step in ("source", "release")]
-    cmd += [str(root / "autograder" / "submitted" / row.student / aid), str(out)]
-    cmd += ["--unsafe"] if unsafe else []
-    cmd += ["--cell-timeout", str(limits.cell_timeout)]
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            cmd, cwd=root, capture_output=True, text=True, timeout=limits.submission_timeout + 60
-        )
-        failed = proc.returncode != 0 and (proc.stderr.strip().splitlines() or ["no output"])[-1]
-    except subprocess.TimeoutExpired:
-        failed = f"grading ran past {limits.submission_timeout + 60:g} s and was stopped"
-    row.seconds = round(time.perf_counter() - start, 2)
-    result = out / "result.json"
-    if failed or not result.is_file():
-        row.status, row.message = "error", f"could not be graded: {str(failed)[:300]}"
-        shutil.rmtree(out, ignore_errors=True)
-        return row
-    summary = json.loads(result.read_text())
-    result.unlink()
-    row.notes.extend(summary["notes"])
-    row.sandbox_status = summary["status"]
-    return row
+def plan(root, rows, limits, unsafe=False, force=False):
+    """Tasks for the valid submissions not yet graded with these very files, tests and
+    limits (all of them with ``force``); the others are filled from their manifest."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    todo = []
+    with Gradebook(_db_url(root), COURSE_ID) as gb:
+        for student in sorted({r.student for r in rows if r.status == "ok"}):
+            gb.update_or_create_student(student)  # here, so workers never race to create one
+        for row in rows:
+            if row.status != "ok":
+                continue
+            t = pipeline.task(root, row.student, row.assignment, limits, unsafe)
+            t["fingerprint"] = pipeline.fingerprint(t)
+            done = _manifest(root, row)
+            if not force and done.is_file():
+                m = json.loads(done.read_text())
+                try:
+                    recorded = m["status"] != "ok" or gb.find_submission(
+                        row.assignment, row.student
+                    )
+                except MissingEntry:
+                    recorded = False
+                if m.get("fingerprint") == t["fingerprint"] and recorded:
+                    _apply(row, m)
+                    row.skipped = True
+                    continue
+            todo.append((row, t))
+    return todo
 
 
-def record(root, assignment, rows):
-    """nbgrader autograde on the graded notebooks: gradebook, autograded copies."""
-    graded = [r.student for r in rows if r.status == "ok"]
-    others = [r.student for r in rows if r.status != "ok"]
-    args = ["autograde", assignment, "--force"]
-    if others:
-        args.append("--CourseDirectory.student_id_exclude=" + ",".join(others))
-    log = root / "autograder" / ".state" / f"autograde-{assignment}.log"
-    env = {"FFNN_GRADED_DIR": str(GRADED)}
-    if graded and _run(root, args, log, env=env) != 0:
-        print(f"  [{assignment}] nbgrader reported errors, see {log.relative_to(root)}")
+def _apply(row, m):
+    row.seconds = m.get("seconds")
+    row.notes = list(m.get("notes", []))
+    row.sandbox_status = m.get("sandbox_status", "ok")
+    if m["status"] != "ok":
+        row.status, row.message = "error", m["message"]
 
 
-def feedback(root, assignment, rows):
-    invalid = [r.student for r in rows if r.status != "ok"]
-    args = ["generate_feedback", assignment, "--force"]
-    if invalid:
-        args.append("--CourseDirectory.student_id_exclude=" + ",".join(invalid))
-    log = root / "autograder" / ".state" / f"feedback-{assignment}.log"
-    if _run(root, args, log) != 0:
-        print(f"  [{assignment}] generate_feedback reported errors, see {log.relative_to(root)}")
+def finish(root, row, t, out):
+    """Fill ``row`` from a worker's output and write its manifest (so a resumed run
+    does not grade it again). A submission nbgrader failed to record gets no manifest:
+    the next run tries it again."""
+    m = {"fingerprint": t["fingerprint"], "seconds": out.get("seconds"), "status": "ok"}
+    if out.get("error"):
+        m.update(status="error", message=out["error"])
+    elif out.get("record_error"):
+        _apply(row, {**m, "status": "error", "message": f"nbgrader: {out['record_error']}"})
+        return
+    else:
+        m.update(notes=out["result"]["notes"], sandbox_status=out["result"]["status"])
+    path = _manifest(root, row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(m, indent=1))
+    _apply(row, m)
+
+
+def run_local(root, todo, workers):
+    """Grade and record in ``workers`` processes; yields (row, task, output)."""
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        jobs = {pool.submit(pipeline.local_job, str(root), t): (row, t) for row, t in todo}
+        try:
+            for job in concurrent.futures.as_completed(jobs):
+                row, t = jobs[job]
+                try:
+                    out = job.result()
+                except Exception as err:  # noqa: BLE001 - a worker process died
+                    out = {"error": f"the grading worker failed ({type(err).__name__})"}
+                yield row, t, out
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def run_dask(root, todo, scheduler):
+    """Grade on a Dask cluster (each submission a task, graded in the sandbox of the
+    worker that runs it); record here, the only writer of the gradebook."""
+    from distributed import Client, as_completed
+
+    recorder = pipeline.Recorder(root)
+    with Client(scheduler) as client:
+        futures = {
+            client.submit(pipeline.grade_task, t, pure=False, key=f"grade-{t['fingerprint']}"): (
+                row,
+                t,
+            )
+            for row, t in todo
+        }
+        for future in as_completed(futures):
+            row, t = futures[future]
+            try:
+                out = future.result()
+            except Exception as err:  # noqa: BLE001 - a worker died or lost the task
+                out = {"error": f"the Dask worker failed ({type(err).__name__}: {err})"[:300]}
+            if "notebook" in out:
+                out["record_error"] = recorder.record(
+                    row.student, row.assignment, out.pop("notebook")
+                )
+            yield row, t, out
 
 
 def collect(root, rows):
@@ -236,16 +282,32 @@ def main(argv=None, root=ROOT):
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="submissions graded at once"
     )
+    parser.add_argument("--scheduler", help="grade on a Dask cluster: tcp://HOST:8786")
+    parser.add_argument(
+        "--force", action="store_true", help="grade again what an earlier run already graded"
+    )
     parser.add_argument(
         "--unsafe", action="store_true", help="grade without the sandbox (never for real students)"
     )
+    parser.add_argument(
+        "--feedback", action="store_true", help="only regenerate feedback (after manual grading)"
+    )
     opts = parser.parse_args(argv)
     root = Path(root)
+    # nbgrader's gradebook runs `alembic` by name: this interpreter's bin/ goes first
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+    if opts.feedback:
+        recorder = pipeline.Recorder(root)
+        for aid in opts.assignment or assignments(root):
+            recorder.api.generate_feedback(aid)
+        print("feedback regenerated in autograder/feedback/")
+        return []
     if not opts.unsafe and (why := sandbox.problem()):
         sys.exit(
             f"refusing to grade: {why}. Install it, or pass --unsafe to run student code "
             "without isolation (not for untrusted submissions)."
         )
+    sandbox.sweep_cgroups()
     limits = sandbox.Limits.from_config(root)
     if opts.timeout:
         limits.cell_timeout = opts.timeout
@@ -257,29 +319,36 @@ def main(argv=None, root=ROOT):
     for r in rows:
         if r.status in ("missing", "corrupt", "too large"):
             print(f"  [{r.assignment}] {r.student}: {r.status}: {r.message}")
-    start = time.perf_counter()
-    todo = [r for r in rows if r.status == "ok"]
-    print(f"grading {len(todo)} submissions, {opts.workers} at a time", flush=True)
-    with concurrent.futures.ThreadPoolExecutor(max(1, opts.workers)) as pool:
-        jobs = [pool.submit(sandboxed, root, r, opts.unsafe, limits) for r in todo]
-        for i, job in enumerate(concurrent.futures.as_completed(jobs), 1):
-            r = job.result()
-            print(f"  {i}/{len(todo)} {r.student} {r.assignment} {r.seconds:.1f} s", flush=True)
     _forget(root, [r for r in rows if r.status != "ok"])
-    for aid in ids:
-        group = [r for r in rows if r.assignment == aid]
-        if any(r.status == "ok" for r in group):
-            record(root, aid, group)
-            feedback(root, aid, group)
+    start = time.perf_counter()
+    todo = plan(root, rows, limits, opts.unsafe, opts.force)
+    skipped = sum(r.skipped for r in rows)
+    where = f"on {opts.scheduler}" if opts.scheduler else f"{opts.workers} at a time"
+    print(f"grading {len(todo)} submissions {where} ({skipped} already graded)", flush=True)
+    jobs = run_dask(root, todo, opts.scheduler) if opts.scheduler else None
+    jobs = jobs or run_local(root, todo, max(1, opts.workers))
+    bar = tqdm.tqdm(total=len(todo), unit="sub", file=sys.stdout, disable=not todo)
+    try:
+        for row, t, out in jobs:
+            finish(root, row, t, out)
+            bar.update()
+            bar.write(f"  {row.student} {row.assignment} {row.seconds or 0:.1f} s")
+    except KeyboardInterrupt:
+        bar.close()
+        sys.exit(f"interrupted: {bar.n} of {len(todo)} graded; run again to continue")
+    bar.close()
+    _forget(root, [r for r in rows if r.status == "error" and not r.sandbox_status == "error"])
     collect(root, rows)
     out = root / "autograder" / "grades.csv"
     write_csv(out, rows)
-    timed = sorted(r.seconds for r in rows if r.seconds is not None)
+    timed = sorted(r.seconds for r in rows if r.seconds is not None and not r.skipped)
     if timed:
         print(
-            f"{len(timed)} submissions autograded in {time.perf_counter() - start:.1f} s "
-            f"(autograde median {statistics.median(timed):.2f} s per submission)"
+            f"{len(timed)} submissions graded in {time.perf_counter() - start:.1f} s "
+            f"(median {statistics.median(timed):.2f} s per submission in its worker)"
         )
+    counts = collections.Counter(r.status for r in rows)
+    print("summary: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     for r in rows:
         if r.status != "not submitted":
             print(

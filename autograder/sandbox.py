@@ -102,6 +102,21 @@ def problem():
     return None
 
 
+def sweep_cgroups(min_age=60.0):
+    """Remove the empty cgroups that killed grading runs left behind."""
+    if not _cgroups_writable():
+        return 0
+    removed = 0
+    for d in list(CGROUP.glob("*/ffnn-grade-*")):
+        try:
+            if time.time() - d.stat().st_mtime > min_age and not (d / "cgroup.procs").read_text():
+                d.rmdir()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def _cgroups_writable():
     return all(os.access(CGROUP / c, os.W_OK) for c in ("pids", "memory"))
 
@@ -146,11 +161,11 @@ def bwrap_argv(limits, submission_dir, python=sys.executable):
             argv += ["--symlink", os.readlink(src), str(src)]
         elif src.is_dir():
             argv += ["--ro-bind", str(src), str(src)]
-    for path in _python_paths():
-        argv += ["--ro-bind", path, path]
     argv += ["--proc", "/proc", "--dev", "/dev"]
     size = str(limits.disk_mb * 2**20)
     argv += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", HOME]
+    for path in _python_paths():  # after the tmpfs: an environment may live under /tmp
+        argv += ["--ro-bind", path, path]
     argv += ["--ro-bind", str(HERE / "runner.py"), "/opt/grader/runner.py"]
     argv += ["--ro-bind", str(HERE / "wire.py"), "/opt/grader/wire.py"]
     if submission_dir is not None:
@@ -322,6 +337,8 @@ class Session:
         while len(self._buffer) < n:
             left = deadline - time.monotonic()
             if left <= 0:
+                if self.cgroup is not None and self.cgroup.oom_killed():
+                    raise SandboxError("died", self._out_of_memory())
                 raise SandboxError("timeout", "time limit exceeded")
             ready, _, _ = select.select([self._from_child], [], [], left)
             if not ready:
@@ -351,12 +368,15 @@ class Session:
         except subprocess.TimeoutExpired:
             return "the kernel stopped answering"
         if self.cgroup is not None and self.cgroup.oom_killed():
-            return f"the kernel was killed: out of memory (limit {self.limits.memory_mb} MB)"
+            return self._out_of_memory()
         if code < 0 or code > 128:
             sig = -code if code < 0 else code - 128
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
             return f"the kernel died (signal {name})"
         return f"the kernel exited (status {code})"
+
+    def _out_of_memory(self):
+        return f"the kernel ran out of memory (limit {self.limits.memory_mb} MB) and was killed"
 
     def close(self):
         """Kill the runner and everything it started; remove its cgroup and scratch."""

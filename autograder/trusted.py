@@ -404,13 +404,15 @@ def main(argv=None):
     parser.add_argument("--root", default=".", help="course root (nbgrader_config.py)")
     parser.add_argument("--unsafe", action="store_true")
     parser.add_argument("--cell-timeout", type=float, help="overrides Execute.timeout")
+    parser.add_argument("--limits", help="all limits as JSON (instead of the course config)")
+    parser.add_argument("--assignment", help="assignment id (default: the source's file name)")
     opts = parser.parse_args(argv)
     source = read_notebook(opts.source)
     release = read_notebook(opts.release)
-    aid = Path(opts.source).stem
+    aid = opts.assignment or Path(opts.source).stem
     path = Path(opts.submitted_dir) / f"{aid}.ipynb"
     submitted = json.loads(path.read_text(errors="replace"))
-    limits = Limits.from_config(opts.root)
+    limits = Limits(**json.loads(opts.limits)) if opts.limits else Limits.from_config(opts.root)
     if opts.cell_timeout:
         limits.cell_timeout = opts.cell_timeout
     nb, result = grade(source, release, submitted, opts.submitted_dir, limits, opts.unsafe)
