@@ -24,7 +24,8 @@ def test_quick_run_writes_every_table_and_the_plot(quick):
     report = (out / "RESULTS.md").read_text()
     for title in ("## 1. On-line SGD", "## 2. Mini-batch", "## 3. Large batch",
                   "## 4. Perceptron", "## 5. Decision-boundary", "Playground frame",
-                  "## 6. Start-up", "**Machine:**", "**Versions:**", "quick mode"):  # fmt: skip
+                  "## 6. Start-up", "## 7. Grading", "**Machine:**", "**Versions:**",
+                  "quick mode"):  # fmt: skip
         assert title in report, title
     assert (out / "results.png").stat().st_size > 5_000
     data = json.loads((out / "results.json").read_text())
