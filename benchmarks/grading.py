@@ -4,6 +4,8 @@
 of a Dask run); and from those, the projected wall time of 10,000 submissions on k
 machines."""
 
+import contextlib
+import io
 import os
 import statistics
 import subprocess
@@ -62,7 +64,8 @@ def recording_rate(n=30):
     with tempfile.TemporaryDirectory() as scratch:
         course = course_copy(scratch, CONTROLS, copies=n - 15)
         os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
-        grade_main(["--workers", "2"], root=course)
+        with contextlib.redirect_stdout(io.StringIO()):
+            grade_main(["--workers", "2"], root=course)
         graded = sorted((course / pipeline.GRADED).glob("*/*/*.ipynb"))
         recorder = pipeline.Recorder(course)
         start = time.perf_counter()
