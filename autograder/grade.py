@@ -198,20 +198,23 @@ def run_local(root, todo, workers):
             raise
 
 
-def run_dask(root, todo, scheduler):
+def run_dask(root, todo, scheduler, record_on_workers=False):
     """Grade on a Dask cluster (each submission a task, graded in the sandbox of the
-    worker that runs it); record here, the only writer of the gradebook."""
+    worker that runs it). The driver records, the only writer of the gradebook; or,
+    with ``record_on_workers`` (a server gradebook and the course folder shared by
+    every worker at the same path), each worker records its own submissions."""
     from distributed import Client, as_completed
 
-    recorder = pipeline.Recorder(root)
+    recorder = None if record_on_workers else pipeline.Recorder(root)
     with Client(scheduler) as client:
-        futures = {
-            client.submit(pipeline.grade_task, t, pure=False, key=f"grade-{t['fingerprint']}"): (
-                row,
-                t,
-            )
-            for row, t in todo
-        }
+        futures = {}
+        for row, t in todo:
+            key = f"grade-{t['fingerprint']}"
+            if record_on_workers:
+                future = client.submit(pipeline.local_job, str(root), t, pure=False, key=key)
+            else:
+                future = client.submit(pipeline.grade_task, t, pure=False, key=key)
+            futures[future] = (row, t)
         for future in as_completed(futures):
             row, t = futures[future]
             try:
@@ -284,6 +287,11 @@ def main(argv=None, root=ROOT):
     )
     parser.add_argument("--scheduler", help="grade on a Dask cluster: tcp://HOST:8786")
     parser.add_argument(
+        "--record-on-workers",
+        action="store_true",
+        help="with --scheduler: workers write the (server) gradebook themselves",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="grade again what an earlier run already graded"
     )
     parser.add_argument(
@@ -325,7 +333,9 @@ def main(argv=None, root=ROOT):
     skipped = sum(r.skipped for r in rows)
     where = f"on {opts.scheduler}" if opts.scheduler else f"{opts.workers} at a time"
     print(f"grading {len(todo)} submissions {where} ({skipped} already graded)", flush=True)
-    jobs = run_dask(root, todo, opts.scheduler) if opts.scheduler else None
+    if opts.record_on_workers and _db_url(root).startswith("sqlite"):
+        sys.exit("--record-on-workers needs a server gradebook (FFNN_GRADEBOOK_URL), not SQLite")
+    jobs = run_dask(root, todo, opts.scheduler, opts.record_on_workers) if opts.scheduler else None
     jobs = jobs or run_local(root, todo, max(1, opts.workers))
     bar = tqdm.tqdm(total=len(todo), unit="sub", file=sys.stdout, disable=not todo)
     try:

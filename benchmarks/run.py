@@ -278,13 +278,19 @@ def _grading_md(g):
             "Projected wall time of 10,000 submissions on k such machines (Dask beyond one "
             "machine; the driver's recording caps the rate):",
             "",
-            "| k | " + " | ".join(str(k) for k in g["projection_10k_min"]) + " |",
+            "| machines | " + " | ".join(str(k) for k in g["projection_10k_min"]) + " |",
             "| --- |" + " --- |" * len(g["projection_10k_min"]),
-            "| minutes | "
+            "| minutes, the driver records | "
             + " | ".join(f"{m:.0f}" for m in g["projection_10k_min"].values())
             + " |",
-            "",
         ]
+        if "projection_10k_workers_record_min" in g:
+            lines.append(
+                "| minutes, workers record into PostgreSQL (`--record-on-workers`) | "
+                + " | ".join(f"{m:.0f}" for m in g["projection_10k_workers_record_min"].values())
+                + " |"
+            )
+        lines.append("")
     return lines
 
 

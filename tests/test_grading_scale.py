@@ -70,9 +70,10 @@ def serial(tmp_path_factory):
     return course
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def postgres():
-    """A PostgreSQL server of our own, in a temporary folder, reached by Unix socket."""
+    """A PostgreSQL server of our own (one per test, ~1 s), in a temporary folder,
+    reached by Unix socket."""
     if server_binaries() is None:
         pytest.skip("no PostgreSQL server (Debian package postgresql; .ci/run installs it)")
     with temporary_server() as url:
@@ -136,5 +137,23 @@ def test_dask_local_cluster_grades_like_the_local_run(serial, tmp_path):
     ) as cluster:
         out = _grade(course, "--scheduler", cluster.scheduler_address)
     assert f"on {cluster.scheduler_address}" in out
+    assert _grades(course) == _grades(serial)
+    assert _feedback(course) == _feedback(serial)
+
+
+def test_dask_workers_record_into_postgresql(serial, postgres, tmp_path):
+    """Dask workers that share the course folder write the PostgreSQL gradebook
+    themselves (no single writer), with the same grades."""
+    distributed = pytest.importorskip("distributed")
+    env = {"FFNN_GRADEBOOK_URL": postgres}
+    course = make_course(tmp_path, env=env, students=STUDENTS)
+    os.environ.update(env)  # the LocalCluster's workers inherit it
+    try:
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            _grade(course, "--scheduler", cluster.scheduler_address, "--record-on-workers")
+    finally:
+        os.environ.pop("FFNN_GRADEBOOK_URL")
     assert _grades(course) == _grades(serial)
     assert _feedback(course) == _feedback(serial)
