@@ -6,18 +6,16 @@ Steps, each a function below:
    ``<assignment>/<assignment>.ipynb`` for the assignments of source/.
 2. ``validate``  - read and validate every notebook with nbformat; a missing, corrupt or
    oversized notebook is recorded with a clear message instead of stopping the run.
-3. ``sandboxed`` - grade each valid submission in its own process
-   (``python -m autograder.trusted``): its code runs in the sandbox, the tests and
-   comparisons in that trusted process; N submissions at once (``--workers``), each
-   with an overall time limit. Output: a graded notebook in autograder/.state/graded/.
-4. ``record``    - ``nbgrader autograde <assignment> --force`` on the graded notebooks
-   (nbgrader executes nothing: it restores the locked cells, reads the points from the
-   outputs and writes the gradebook).
-5. ``feedback``  - ``nbgrader generate_feedback <assignment> --force`` (hidden tests are
-   stripped by nbgrader_config.py).
-6. ``collect``   - read the scores from the gradebook and write the CSV.
+3. ``plan``      - one task per valid submission not yet graded with these files, tests
+   and limits (a manifest in autograder/.state/done/ says; ``--force`` grades all).
+4. ``run_local`` / ``run_dask`` - each task is graded in the sandbox with the tests in a
+   trusted process (autograder/pipeline.py, autograder/trusted.py) and recorded by
+   nbgrader (gradebook, autograded copy, feedback) without nbgrader executing anything;
+   ``finish`` writes the manifest, so an interrupted run continues where it stopped.
+5. ``collect``   - read the scores from the gradebook and write the CSV.
 
-Usage: ``python -m autograder.grade [ASSIGNMENT ...] [--workers N] [--unsafe]``.
+Usage: ``python -m autograder.grade [ASSIGNMENT ...] [--workers N] [--force]
+[--scheduler tcp://HOST:8786 [--record-on-workers]] [--feedback] [--unsafe]``.
 Without a working sandbox (bubblewrap) grading refuses to run, unless ``--unsafe``.
 """
 
