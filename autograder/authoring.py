@@ -69,7 +69,7 @@ def intro(title, goals, lectures):
 
         {goals}
 
-        **Lecture notes** (`shared/lectures/`, see its README): {lectures}
+        **Lecture notes** (full references in `course/SYLLABUS.md`): {lectures}
 
         **How you are graded.** Replace every `# YOUR CODE HERE` / `raise NotImplementedError()`
         and every *YOUR ANSWER HERE*. The visible tests under each answer help you; hidden

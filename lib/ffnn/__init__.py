@@ -1,6 +1,6 @@
 """ffnn: the reference library of the feed-forward neural networks course.
 
-One module per lecture concept (see ../shared/lectures/README.md):
+One module per lecture concept (the lecture notes: course/SYLLABUS.md):
 activations, losses, init, perceptron, network, optim, gradcheck, datasets,
 train, plots, widgets. Kernels are Numba ``@njit(cache=True)`` functions that
 sit next to the small Python API around them.
