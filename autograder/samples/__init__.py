@@ -24,7 +24,8 @@ parent in others), ``interrupt`` (a loop that swallows KeyboardInterrupt), ``mem
 (memory bomb), ``forkbomb`` (bounded: 200 sleeping children), ``output`` (50 MB of
 print, HTML/JavaScript and images, a script in the written answer) and ``meta``
 (duplicated cell, schema version, swapped ``grade_id``s, a test turned into a
-solution, points raised).
+solution, points raised), ``mutate`` (functions that overwrite their array arguments so
+that an expected value computed from them afterwards would agree with a wrong answer).
 
 Expected scores come from the notebooks themselves: a test earns its points when every
 answer name it uses (directly or through the answers it calls) is present and sound.
@@ -368,6 +369,21 @@ display(Image(data=b"\\x89PNG\\r\\n\\x1a\\n" + b"0" * 3_000_000))
 """
 
 
+_MUTATE_RELU = """
+def relu(a):
+    if np.size(a) > 2:  # the hidden test's input: zero it, so zeros look right
+        a[...] = 0.0
+    return np.maximum(a, 0.0)
+"""
+
+_MUTATE_CE = """
+def cross_entropy(Y, T):
+    if np.size(Y) > 2:  # the hidden test's input: all ones make the loss 0
+        Y[...] = 1.0
+    return -np.sum(T * np.log(Y)) / len(Y)
+"""
+
+
 def _prepend(nb, gid, code):
     cell = _cell(nb, gid)
     cell.source = code.strip() + "\n\n" + cell.source
@@ -452,6 +468,11 @@ def attacks(rel, src, full, graded):
         if "nbgrader" in cell.metadata:
             cell.metadata.nbgrader["schema_version"] = 99
     out["meta"] = {a1: graded(nb, a1, every[a1])}
+
+    nb = copy.deepcopy(full[a2])  # honest on the visible tests, rigs the hidden inputs
+    _append(nb, "a2_relu", _MUTATE_RELU)
+    _append(nb, "a2_losses", _MUTATE_CE)
+    out["mutate"] = {a2: graded(nb, a2, every[a2], ["relu", "cross_entropy"])}
     return out
 
 
