@@ -325,16 +325,18 @@ def main(argv=None, root=ROOT):
     for r in rows:
         if r.status in ("missing", "corrupt", "too large"):
             print(f"  [{r.assignment}] {r.student}: {r.status}: {r.message}")
+    if opts.record_on_workers and _db_url(root).startswith("sqlite"):
+        sys.exit("--record-on-workers needs a server gradebook (FFNN_GRADEBOOK_URL), not SQLite")
     _forget(root, [r for r in rows if r.status != "ok"])
     start = time.perf_counter()
     todo = plan(root, rows, limits, opts.unsafe, opts.force)
     skipped = sum(r.skipped for r in rows)
     where = f"on {opts.scheduler}" if opts.scheduler else f"{opts.workers} at a time"
     print(f"grading {len(todo)} submissions {where} ({skipped} already graded)", flush=True)
-    if opts.record_on_workers and _db_url(root).startswith("sqlite"):
-        sys.exit("--record-on-workers needs a server gradebook (FFNN_GRADEBOOK_URL), not SQLite")
-    jobs = run_dask(root, todo, opts.scheduler, opts.record_on_workers) if opts.scheduler else None
-    jobs = jobs or run_local(root, todo, max(1, opts.workers))
+    if opts.scheduler:
+        jobs = run_dask(root, todo, opts.scheduler, opts.record_on_workers)
+    else:
+        jobs = run_local(root, todo, max(1, opts.workers))
     bar = tqdm.tqdm(total=len(todo), unit="sub", file=sys.stdout, disable=not todo)
     try:
         for row, t, out in jobs:
@@ -345,7 +347,7 @@ def main(argv=None, root=ROOT):
         bar.close()
         sys.exit(f"interrupted: {bar.n} of {len(todo)} graded; run again to continue")
     bar.close()
-    _forget(root, [r for r in rows if r.status == "error" and not r.sandbox_status == "error"])
+    _forget(root, [r for r in rows if r.status == "error" and r.sandbox_status != "error"])
     collect(root, rows)
     out = root / "autograder" / "grades.csv"
     write_csv(out, rows)
