@@ -52,7 +52,7 @@ def fingerprint(t):
     """Identifies a grading job: the same submission, tests and limits give the same
     fingerprint, so a resumed run knows what it has already graded."""
     h = hashlib.sha256()
-    for key in ("source", "release", "limits", "files"):
+    for key in ("student", "source", "release", "limits", "files"):
         h.update(json.dumps(t[key], sort_keys=True).encode())
     return h.hexdigest()
 
@@ -76,7 +76,8 @@ def grade_task(t):
         src.write_text(t["source"])
         rel.write_text(t["release"])
         cmd = [sys.executable, "-m", "autograder.trusted", str(src), str(rel), str(sub), str(out)]
-        cmd += ["--assignment", aid, "--limits", json.dumps(t["limits"])]
+        cmd += ["--assignment", aid, "--student", t["student"]]
+        cmd += ["--limits", json.dumps(t["limits"])]
         cmd += ["--unsafe"] if t["unsafe"] else []
         budget = t["limits"]["submission_timeout"] + 60
         here = str(Path(__file__).resolve().parents[1])

@@ -150,8 +150,9 @@ def _python_paths():
     return out
 
 
-def bwrap_argv(limits, submission_dir, python=sys.executable):
-    """The bubblewrap command line that runs the runner for one submission."""
+def bwrap_argv(limits, submission_dir, python=sys.executable, student=None):
+    """The bubblewrap command line that runs the runner for one submission
+    (``student``: the id whose numbers the notebook draws, see ffnn/exercises.py)."""
     argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
     argv += ["--uid", "65534", "--gid", "65534", "--hostname", "grader"]
     argv += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
@@ -173,6 +174,8 @@ def bwrap_argv(limits, submission_dir, python=sys.executable):
     argv += ["--chdir", HOME, "--clearenv"]
     for key, value in _environment(HOME, python).items():
         argv += ["--setenv", key, value]
+    if student is not None:
+        argv += ["--setenv", "FFNN_STUDENT_ID", student]
     return argv
 
 
@@ -251,7 +254,9 @@ class Session:
 
     _ids = itertools.count()
 
-    def __init__(self, limits, submission_dir=None, unsafe=False, python=sys.executable):
+    def __init__(
+        self, limits, submission_dir=None, unsafe=False, python=sys.executable, student=None
+    ):
         self.limits = limits
         self.unsafe = unsafe
         self.cgroup = None
@@ -263,10 +268,11 @@ class Session:
             tmp = Path(os.environ.get("TMPDIR", "/tmp"))
             cwd = self._scratch = tmp / f"ffnn-{uuid.uuid4().hex}"
             self._scratch.mkdir()
+            env = {**os.environ, "FFNN_STUDENT_ID": student} if student else None
         else:
-            argv = bwrap_argv(limits, submission_dir, python)
+            argv = bwrap_argv(limits, submission_dir, python, student)
             argv += [python, "-I", "/opt/grader/runner.py"]
-            cwd, self._scratch = None, None
+            cwd, self._scratch, env = None, None, None
             if _cgroups_writable():
                 self.cgroup = _Cgroup(limits)
         if self.cgroup is None:
@@ -277,6 +283,7 @@ class Session:
         self.proc = subprocess.Popen(
             argv + fd_args,
             cwd=cwd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL if not os.environ.get("FFNN_GRADER_DEBUG") else None,

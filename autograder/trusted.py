@@ -119,8 +119,9 @@ def ffnn_users(codes):
 class Grader:
     """The trusted half of grading one submission."""
 
-    def __init__(self, limits, submission_dir, unsafe=False):
+    def __init__(self, limits, submission_dir, unsafe=False, student=None):
         self.limits, self.submission_dir, self.unsafe = limits, submission_dir, unsafe
+        self.student = student
         self.deadline = time.monotonic() + limits.submission_timeout
         self.session, self.replay, self.restarts = None, [], 0
         self.events, self.static_users = [], set()
@@ -138,7 +139,9 @@ class Grader:
                 self.gave_up = self._out_of_time()
                 raise SubmissionError(self.gave_up)
             try:
-                self.session = Session(self.limits, self.submission_dir, unsafe=self.unsafe)
+                self.session = Session(
+                    self.limits, self.submission_dir, unsafe=self.unsafe, student=self.student
+                )
                 for code in self.replay:
                     self.session.request({"op": "run", "code": code}, timeout=self._timeout())
                 return
@@ -304,15 +307,28 @@ class Grader:
         return None
 
 
-def _library_grading():
-    """ffnn/grading.py loaded on its own: it needs none of the rest of the library,
-    whose import (Numba) would cost every grading process half a second."""
+def _library_module(name):
+    """ffnn/<name>.py loaded on its own: grading and exercises need none of the rest
+    of the library, whose import (Numba) would cost every grading process half a
+    second. A private copy: nothing the submission does can reach it."""
     import importlib.util
 
-    path = Path(importlib.util.find_spec("ffnn").origin).parent / "grading.py"
-    spec = importlib.util.spec_from_file_location("_ffnn_grading", path)
+    path = Path(importlib.util.find_spec("ffnn").origin).parent / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_ffnn_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def _library_grading():
+    return _library_module("grading")
+
+
+def exercises_module(student):
+    """What ``from ffnn.exercises import ...`` gives the tests: the numbers of
+    ``student`` (the submission's folder name), whatever the kernel claims."""
+    module = _library_module("exercises")
+    module._fixed = str(student) if student else None
     return module
 
 
@@ -331,21 +347,34 @@ def _copy_back(original, tag):
         np.copyto(original, after, casting="unsafe")
 
 
-def _trusted_base(source, grading):
+def is_numbers(cell):
+    """A read-only cell of the source (nbgrader ``locked``, neither answer nor test):
+    it draws a question's numbers, and runs both in the kernel and here."""
+    m = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and m.get("locked") and not m.get("solution") and (
+        not m.get("grade")
+    )
+
+
+def _trusted_base(source, grading, exercises):
     """The namespace every test starts from: builtins whose ``import ffnn.grading``
-    gives the cross-wall helpers, and the source notebook's own import cells."""
+    gives the cross-wall helpers and ``import ffnn.exercises`` the submission's own
+    numbers, then the source notebook's import cells and read-only cells."""
     real_import = builtins.__import__
+    private = {"ffnn.grading": grading, "ffnn.exercises": exercises}
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if name == "ffnn.grading" and fromlist:
-            return grading
+        if name in private and fromlist:
+            return private[name]
         return real_import(name, globals, locals, fromlist, level)
 
     trusted_builtins = dict(vars(builtins))
     trusted_builtins["__import__"] = guarded_import
     base = {"__builtins__": trusted_builtins, "__name__": "__test__"}
     for cell in source.cells:
-        if cell.cell_type == "code" and not cell.metadata.get("nbgrader"):
+        if is_numbers(cell):
+            exec(compile(cell.source, "<numbers>", "exec"), base)  # noqa: S102
+        elif cell.cell_type == "code" and not cell.metadata.get("nbgrader"):
             try:
                 tree = ast.parse(cell.source)
             except SyntaxError:
@@ -359,14 +388,15 @@ def _error_output(ename, text):
     return Node(output_type="error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
 
-def grade(source, release, submitted, submission_dir, limits, unsafe=False):
-    """The graded notebook (outputs decide the points) and a result summary."""
+def grade(source, release, submitted, submission_dir, limits, unsafe=False, student=None):
+    """The graded notebook (outputs decide the points) and a result summary; the
+    numbers are ``student``'s (ffnn/exercises.py)."""
     built = assemble(source, release, submitted)
     nb = built.notebook
-    grader = Grader(limits, submission_dir, unsafe=unsafe)
+    grader = Grader(limits, submission_dir, unsafe=unsafe, student=student)
     student_cells = [c for c in nb.cells if c.cell_type == "code" and not is_test(c)]
     grader.static_users = ffnn_users([c.source for c in student_cells])
-    base = _trusted_base(source, grader.grading_module())
+    base = _trusted_base(source, grader.grading_module(), exercises_module(student))
     tests, started = {}, time.monotonic()
     try:
         for cell in nb.cells:
@@ -406,6 +436,7 @@ def main(argv=None):
     parser.add_argument("--cell-timeout", type=float, help="overrides Execute.timeout")
     parser.add_argument("--limits", help="all limits as JSON (instead of the course config)")
     parser.add_argument("--assignment", help="assignment id (default: the source's file name)")
+    parser.add_argument("--student", help="student id: whose numbers (default: the folder name)")
     opts = parser.parse_args(argv)
     source = read_notebook(opts.source)
     release = read_notebook(opts.release)
@@ -415,7 +446,10 @@ def main(argv=None):
     limits = Limits(**json.loads(opts.limits)) if opts.limits else Limits.from_config(opts.root)
     if opts.cell_timeout:
         limits.cell_timeout = opts.cell_timeout
-    nb, result = grade(source, release, submitted, opts.submitted_dir, limits, opts.unsafe)
+    student = opts.student or Path(opts.submitted_dir).resolve().parent.name
+    nb, result = grade(
+        source, release, submitted, opts.submitted_dir, limits, opts.unsafe, student
+    )
     out = Path(opts.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_notebook(nb, out / f"{aid}.ipynb")

@@ -121,6 +121,54 @@ def code_answers(nb):
     return list(answers(nb))
 
 
+def is_hand(cell):
+    """An answer cell of numbers computed by hand (grade_id ``*_hand``)."""
+    return _meta(cell).get("solution") and _meta(cell).get("grade_id", "").endswith("_hand")
+
+
+def literal_answers(source_nb, student):
+    """{grade_id: source} of the hand-answer cells as ``student`` would type them:
+    the solution evaluated on that student's numbers, written as literals (what a peer
+    copying ``student``'s notebook would hand in)."""
+    import os
+
+    from ffnn import exercises
+
+    saved = os.environ.get("FFNN_STUDENT_ID")
+    os.environ["FFNN_STUDENT_ID"] = student
+    ns, out = {"__name__": "__sample__"}, {}
+    try:
+        for cell in source_nb.cells:
+            m = _meta(cell)
+            if cell.cell_type != "code" or (m.get("grade") and not m.get("solution")):
+                continue
+            if not m and "use_student" in cell.source and "import" not in cell.source:
+                continue
+            before = dict(ns)
+            exec(_strip_markers(cell.source), ns)  # noqa: S102 - the course's own solution
+            if is_hand(cell):
+                names = [k for k in ns if k not in before or ns[k] is not before[k]]
+                out[m["grade_id"]] = "\n".join(
+                    f"{k} = {_literal(ns[k])}" for k in names if not k.startswith("_")
+                )
+    finally:
+        if saved is None:
+            os.environ.pop("FFNN_STUDENT_ID", None)
+        else:
+            os.environ["FFNN_STUDENT_ID"] = saved
+        assert exercises.student_id  # the module stays importable for the next caller
+    return out
+
+
+def _literal(value):
+    import numpy as np
+
+    a = np.asarray(value)
+    if a.ndim == 0:
+        return repr(a.item())
+    return f"np.array({np.round(a.astype(float), 10).tolist()!r})"
+
+
 def _load(root, step, aid):
     return nbformat.read(root / step / aid / f"{aid}.ipynb", as_version=4)
 

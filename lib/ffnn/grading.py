@@ -7,8 +7,11 @@
 * :func:`forbid_ffnn` - the same rule at run time: a context manager that fails
   if any Python frame of the library runs inside it.
 * :func:`check_close` - compares an answer with the expected value and, when it is
-  wrong, says how: wrong sign, a factor of 2 (the 1/2 convention), transposed
+  wrong, says how: the test's own list of likely slips (mean vs sum, a missing f',
+  a missing 1/n, ...), wrong sign, a factor of 2 (the 1/2 convention), transposed
   shape, wrong shape, NaN.
+* :func:`carried` - carried-forward credit: a later answer is checked against the
+  student's own earlier answer when that one is usable.
 
 Nothing here imports the rest of the library, so the tests do not depend on it.
 """
@@ -114,10 +117,32 @@ def _close(a, b, atol, rtol):
     return a.shape == b.shape and np.allclose(a, b, atol=atol, rtol=rtol)
 
 
-def check_close(name, got, expected, atol=1e-4, rtol=0.0, show_expected=False):
+def carried(own, correct, slips=None, atol=5e-4):
+    """Carried-forward credit: the value a later step is graded on. ``own`` (the
+    student's earlier answer) is used when it is finite, has the shape of ``correct``
+    and - if ``slips`` (the earlier step's diagnosed mistakes, a dict or list of values)
+    is given - is the correct value or one of those slips; otherwise ``correct``.
+    Pass ``slips`` whenever the later step uses nothing but the earlier answer (h =
+    sigma(a)): without it a chain copied from a peer would earn every later step."""
+    correct = np.asarray(correct, dtype=float)
+    try:
+        value = np.asarray(own, dtype=float)
+    except (TypeError, ValueError):
+        return correct
+    if value.shape != correct.shape or not np.all(np.isfinite(value)):
+        return correct
+    if slips is None:
+        return value
+    allowed = [correct, *(slips.values() if isinstance(slips, dict) else slips)]
+    ok = any(_close(value, np.asarray(c, dtype=float), atol, 0.0) for c in allowed)
+    return value if ok else correct
+
+
+def check_close(name, got, expected, atol=1e-4, rtol=0.0, show_expected=False, slips=None):
     """Assert ``got`` matches ``expected`` within ``atol + rtol*|expected|``; on
     failure the message diagnoses the usual mistakes without giving the answer away
-    (unless ``show_expected``)."""
+    (unless ``show_expected``). ``slips`` maps a diagnosis ("the 1/n is missing") to
+    the value that mistake gives; the first one that matches is reported."""
     expected = np.asarray(expected, dtype=float)
     assert got is not None, f"{name} is None: did you forget to return (or assign) it?"
     try:
@@ -137,6 +162,10 @@ def check_close(name, got, expected, atol=1e-4, rtol=0.0, show_expected=False):
         raise AssertionError(f"{name} contains NaN or inf{hint}")
     if _close(g, expected, atol, rtol):
         return
+    for what, candidate in (slips or {}).items():
+        c = np.asarray(candidate, dtype=float)
+        if not _close(c, expected, atol, rtol) and _close(g, c, atol, rtol):
+            raise AssertionError(f"{name} is wrong: {what}{hint}")
     diagnoses = [
         (-expected, "has the wrong sign"),
         (2 * expected, "is twice the expected value: check the 1/2 convention"),
