@@ -1,6 +1,6 @@
 """Grading side of the course: release (``python -m autograder.release``), grading
-(``python -m autograder.grade``), notebook bootstrap (``autograder.authoring``) and the
-sample submissions of the tests (``autograder.samples``). See autograder/README.md."""
+(``python -m autograder.grade``) and the sample submissions of the tests
+(``autograder.samples``). See autograder/README.md."""
 
 import os
 import subprocess

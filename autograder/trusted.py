@@ -351,8 +351,11 @@ def is_numbers(cell):
     """A read-only cell of the source (nbgrader ``locked``, neither answer nor test):
     it draws a question's numbers, and runs both in the kernel and here."""
     m = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and m.get("locked") and not m.get("solution") and (
-        not m.get("grade")
+    return (
+        cell.cell_type == "code"
+        and m.get("locked")
+        and not m.get("solution")
+        and (not m.get("grade"))
     )
 
 
@@ -447,9 +450,7 @@ def main(argv=None):
     if opts.cell_timeout:
         limits.cell_timeout = opts.cell_timeout
     student = opts.student or Path(opts.submitted_dir).resolve().parent.name
-    nb, result = grade(
-        source, release, submitted, opts.submitted_dir, limits, opts.unsafe, student
-    )
+    nb, result = grade(source, release, submitted, opts.submitted_dir, limits, opts.unsafe, student)
     out = Path(opts.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_notebook(nb, out / f"{aid}.ipynb")

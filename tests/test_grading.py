@@ -3,6 +3,7 @@
 submissions of autograder/samples (full, blank, partial, hostile, broken).
 The real autograder/ state is never touched."""
 
+import ast
 import csv
 import html
 import json
@@ -144,6 +145,55 @@ def test_check_close_diagnoses(got, expected, message):
 def test_check_close_accepts_within_tolerance():
     check_close("answer", 0.2504, 0.25, atol=5e-4)
     check_close("answer", [[1.0, 2.0]], np.array([[1.0, 2.0]]))
+
+
+def test_check_close_names_the_slip_and_never_a_slip_that_is_right():
+    slips = {"mean instead of sum (a factor n)": 0.5, "the 1/n is missing": 8.0}
+    with pytest.raises(AssertionError, match=r"answer is wrong: mean instead of sum"):
+        check_close("answer", 0.5, 2.0, slips=slips)
+    with pytest.raises(AssertionError, match="largest error"):
+        check_close("answer", 3.0, 2.0, slips=slips)
+    check_close("answer", 2.0, 2.0, slips={"coincides with the answer": 2.0})
+    with pytest.raises(AssertionError, match="largest error") as err:
+        check_close("answer", 2.5, 2.0, slips={"coincides with the answer": 2.0})
+    assert "coincides" not in str(err.value)
+
+
+def test_carried_forward_uses_own_value_only_when_it_is_a_known_slip():
+    from ffnn.grading import carried
+
+    assert carried(0.7, 0.5) == pytest.approx(0.7), "no slips given: any usable value"
+    assert carried(-0.5, 0.5, {"sign": -0.5}) == pytest.approx(-0.5)
+    assert carried(0.7, 0.5, {"sign": -0.5}) == pytest.approx(0.5), "a copied value"
+    assert carried("x", 0.5) == pytest.approx(0.5)
+    assert carried([1.0, np.nan], [1.0, 2.0]).tolist() == [1.0, 2.0]
+    assert carried([1.0, 2.0, 3.0], [1.0, 2.0]).tolist() == [1.0, 2.0], "wrong shape"
+
+
+def test_student_numbers_come_from_the_grader_first(monkeypatch):
+    """At grading the submission's id wins over anything typed or set in the kernel."""
+    from autograder.trusted import exercises_module
+
+    from ffnn import exercises
+
+    monkeypatch.delenv("FFNN_STUDENT_ID", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setattr(exercises, "_entered", None)
+    with pytest.raises(RuntimeError, match='use_student\\("your id"\\)'):
+        exercises.student_id()
+    with pytest.raises(ValueError, match="expected your student id"):
+        exercises.use_student("")
+    assert exercises.use_student(" alice ") == "alice" == exercises.student_id()
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")
+    assert exercises.use_student("") == "hub-user" == exercises.student_id()
+    monkeypatch.setenv("FFNN_STUDENT_ID", "folder")
+    assert exercises.student_id() == "folder"
+    fixed = exercises_module("copycat")
+    monkeypatch.setenv("FFNN_STUDENT_ID", "alice")
+    assert fixed.student_id() == "copycat" == fixed.use_student("alice")
+    a = fixed.student_rng("a1/neuron").random()
+    assert a == np.random.default_rng(exercises.seed("copycat", "a1/neuron")).random()
+    assert a != exercises.student_rng("a1/neuron").random()
 
 
 # ------------------------------------------------------------- samples are current
@@ -309,6 +359,49 @@ def test_full_marks_zero_and_partial(course, graded):
             assert full.needs_manual_grade, "the written answer waits for the instructor"
 
 
+def _names(source, ctx):
+    tree = ast.parse(_REGION.sub(r"\2", source))
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+def _hand_tests(aid):
+    """Test cells of the source that read a hand-computed answer (``*_hand`` cells)."""
+    cells = nbformat.read(ROOT / "source" / aid / f"{aid}.ipynb", as_version=4).cells
+    meta = [c.metadata.get("nbgrader", {}) for c in cells]
+    hand = set().union(
+        *(
+            _names(c.source, ast.Store)
+            for c, m in zip(cells, meta, strict=True)
+            if m.get("solution") and m["grade_id"].endswith("_hand")
+        )
+    )
+    return [
+        m["grade_id"]
+        for c, m in zip(cells, meta, strict=True)
+        if c.cell_type == "code"
+        and m.get("grade")
+        and (_names(c.source, ast.Load) - _names(c.source, ast.Store)) & hand
+    ]
+
+
+@pytest.mark.slow
+def test_each_student_is_graded_on_their_own_numbers(graded):
+    """``typed`` types its hand-computed answers as literal numbers, its own, and gets
+    every point; ``copycat`` hands in exactly those numbers from its own folder: the
+    grader checks them on copycat's numbers and every hand test fails."""
+    rows = graded["rows"]
+    assert EXPECTED["copycat"], "assignments with hand-computed answers"
+    for aid, want in EXPECTED["copycat"].items():
+        typed, copied = rows[("typed", aid)], rows[("copycat", aid)]
+        assert float(typed["auto_score"]) == EXPECTED["full"][aid]["auto_score"], typed
+        assert float(copied["auto_score"]) == want["auto_score"], copied
+        hand = _hand_tests(aid)
+        assert hand
+        for gid in hand:
+            assert re.search(rf"{gid} 0/\d", copied["message"]), (gid, copied["message"])
+            assert gid not in typed["message"], typed["message"]
+
+
 @pytest.mark.slow
 def test_hostile_submissions_are_recorded_with_clear_messages(graded):
     rows = graded["rows"]
@@ -417,7 +510,9 @@ def test_feedback_hides_hidden_tests_and_keeps_diagnoses(course, graded):
     assert "numerical_gradient calls the reference library ffnn" in cheat
     tamper = _text_of_html(feedback / "tamper" / "a3_backprop_by_hand" / "a3_backprop_by_hand.html")
     assert "pass  # all good" not in tamper, "an edited test cell is restored"
-    assert "dw, db = neuron_gradient(" in tamper and "dJ_dw has the wrong sign" in tamper
+    assert (
+        "dw_probe, db_probe = neuron_gradient(" in tamper and "dJ_dw has the wrong sign" in tamper
+    )
     assert "dJ_dW1_hand has the shape of W1" in tamper, "a deleted test cell is put back"
 
 

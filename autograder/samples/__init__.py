@@ -5,7 +5,10 @@ and autograder/samples/expected.json (each sample's expected status and autograd
 score). Regenerate after ``make release``; a test checks they are up to date.
 
 Students: ``full`` (every answer = the source solution), ``blank`` (the release as is),
-``partial`` (every other answer filled), and one hostile or broken case each:
+``partial`` (every other answer filled), ``typed`` (its hand-computed answers typed as
+literal numbers, its own) and ``copycat`` (``typed``'s literals handed in from its own
+folder: every hand test must fail on its own numbers), and one hostile or broken case
+each:
 ``loop`` (infinite loop in an answer cell), ``broken`` (syntax error in one answer, an
 exception in another), ``tamper`` (a wrong answer whose test cell was edited to
 ``pass``, and a deleted test cell), ``cheat`` (calls the ``ffnn`` reference),
@@ -68,7 +71,9 @@ def answers(nb):
             for stmt in ast.parse(_strip_markers(cell.source)).body:
                 targets = [stmt.name] if isinstance(stmt, ast.FunctionDef) else []
                 if isinstance(stmt, ast.Assign):
-                    targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+                    targets = [
+                        n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                    ]
                 for t in targets:
                     defs[t] = _names(stmt) - {t}
             out[m["grade_id"]] = defs
@@ -191,6 +196,21 @@ def samples(root=ROOT):
         out["blank"][aid] = graded(copy.deepcopy(rel[aid]), aid, [])
         out["partial"][aid] = graded(filled(rel[aid], src[aid], half), aid, half)
 
+    # ``typed`` types its own hand-computed numbers as literals; ``copycat`` hands in
+    # exactly those literals from its own folder, so they are checked on its numbers
+    for aid in src:
+        typed = literal_answers(src[aid], "typed")
+        if not typed:
+            continue
+        nb = copy.deepcopy(full[aid])
+        for gid, text in typed.items():
+            _cell(nb, gid).source = text
+        copied = {n for gid in typed for n in answers(src[aid])[gid]}
+        out.setdefault("typed", {})[aid] = graded(nb, aid, code_answers(src[aid]))
+        out.setdefault("copycat", {})[aid] = graded(
+            copy.deepcopy(nb), aid, code_answers(src[aid]), copied
+        )
+
     aid = "a1_perceptron"  # infinite loop at the top of the perceptron_step cell
     nb = copy.deepcopy(full[aid])
     _cell(nb, "a1_step").source = "while True:  # oops\n    pass\n\n" + _cell(nb, "a1_step").source
@@ -261,7 +281,7 @@ _SNOOP = """
 import glob, json, os, sqlite3
 stolen = {}
 tops = ("/tmp", "/work", "/home", "/root", "/srv", "/opt")
-for pattern in ("/source/a1_perceptron/*.ipynb", "/autograder/authoring.py",
+for pattern in ("/source/a1_perceptron/*.ipynb",
                 "/autograder/submitted/*/a1_perceptron/*.ipynb",
                 "/autograder/autograded/*/a1_perceptron/*.ipynb"):
     paths = []
@@ -446,7 +466,7 @@ def attacks(rel, src, full, graded):
     """The hostile samples (see the module docstring) and their honest scores."""
     out = {}
     every = {aid: code_answers(src[aid]) for aid in src}
-    a1, a2, a3, a4, a5 = sorted(src)
+    a1, a2, a3, a4, a5 = sorted(src)[:5]
 
     nb = copy.deepcopy(rel[a1])  # blank + reading everything it can find
     _prepend(nb, "a1_neuron_hand", _SNOOP)

@@ -107,5 +107,7 @@ class show:
         return "\n".join(f"{k} = {self._fmt(v)}" for k, v in self.numbers.items())
 
     def _repr_markdown_(self):
-        rows = "\n".join(f"| `{k}` | `{self._fmt(v)}` |" for k, v in self.numbers.items())
+        rows = "\n".join(
+            f"| `{k}` | `{self._fmt(v).replace(chr(10), '')}` |" for k, v in self.numbers.items()
+        )
         return f"Your numbers (student `{student_id()}`):\n\n| | |\n|---|---|\n{rows}\n"

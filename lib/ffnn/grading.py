@@ -177,4 +177,5 @@ def check_close(name, got, expected, atol=1e-4, rtol=0.0, show_expected=False, s
     if g.ndim == 2 and g.shape[0] == g.shape[1] and _close(g.T, expected, atol, rtol):
         raise AssertionError(f"{name} is the transpose of the expected matrix{hint}")
     err = float(np.max(np.abs(g - expected)))
-    raise AssertionError(f"{name} is wrong (largest error {err:.3g}, tolerance {atol:g}){hint}")
+    tol = f"{atol:g}" if not rtol else f"{atol:g} + {rtol:g}*|expected|"
+    raise AssertionError(f"{name} is wrong (largest error {err:.3g}, tolerance {tol}){hint}")
