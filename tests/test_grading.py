@@ -172,9 +172,9 @@ def test_carried_forward_uses_own_value_only_when_it_is_a_known_slip():
 
 def test_student_numbers_come_from_the_grader_first(monkeypatch):
     """At grading the submission's id wins over anything typed or set in the kernel."""
-    from autograder.trusted import exercises_module
-
     from ffnn import exercises
+
+    from autograder.trusted import exercises_module
 
     monkeypatch.delenv("FFNN_STUDENT_ID", raising=False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
