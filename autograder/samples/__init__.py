@@ -279,7 +279,7 @@ ORPHAN_MARK = "ffnn-orphan-sample"
 
 _SNOOP = """
 import glob, json, os, sqlite3
-stolen = {}
+stolen, stolen_code = {}, []
 tops = ("/tmp", "/work", "/home", "/root", "/srv", "/opt")
 for pattern in ("/source/a1_perceptron/*.ipynb",
                 "/autograder/submitted/*/a1_perceptron/*.ipynb",
@@ -288,26 +288,35 @@ for pattern in ("/source/a1_perceptron/*.ipynb",
     for top in tops:
         for depth in range(0, 4):
             paths += glob.glob(top + "/*" * depth + pattern)
-    for path in paths[:40]:
-        if True:
-            try:
-                cells = json.load(open(path))["cells"]
-            except Exception:
-                continue
-            for cell in cells:
-                code = "".join(cell["source"])
-                solution = cell["metadata"].get("nbgrader", {}).get("solution")
-                if solution and "YOUR CODE" not in code and "while True" not in code:
-                    try:
-                        exec(code.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
-                    except Exception:
-                        pass
+    for path in sorted(set(paths), key=os.path.getmtime, reverse=True)[:40]:  # newest first
+        try:
+            cells = json.load(open(path))["cells"]
+        except Exception:
+            continue
+        found = []
+        for cell in cells:
+            code = "".join(cell["source"])
+            solution = cell["metadata"].get("nbgrader", {}).get("solution")
+            if solution and cell["cell_type"] == "code" and "YOUR CODE" not in code:
+                found.append(code.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+        if found and "while True" not in "".join(found):
+            stolen_code.append(found)
 dbs = []
 for top in tops:
     for depth in range(0, 4):
         dbs += glob.glob(top + "/*" * depth + "/autograder/.state/gradebook.db")
 for db in dbs[:5]:
     stolen[db] = sqlite3.connect(db).execute("select count(*) from grade").fetchall()
+"""
+
+# every answer of the snoop: run what was stolen from the newest notebook (each piece
+# that fails - its question's numbers do not exist yet - is tried again in a later cell)
+_SNOOP_USE = """
+for code in (stolen_code or [[]])[0]:
+    try:
+        exec(code, globals())
+    except Exception:
+        pass
 """
 
 _HOOKS = """
@@ -469,6 +478,8 @@ def attacks(rel, src, full, graded):
     a1, a2, a3, a4, a5 = sorted(src)[:5]
 
     nb = copy.deepcopy(rel[a1])  # blank + reading everything it can find
+    for gid in code_answers(src[a1]):
+        _cell(nb, gid).source = _SNOOP_USE
     _prepend(nb, "a1_neuron_hand", _SNOOP)
     out["snoop"] = {a1: graded(nb, a1, [])}
 
