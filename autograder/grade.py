@@ -23,6 +23,7 @@ import argparse
 import collections
 import concurrent.futures
 import csv
+import functools
 import json
 import multiprocessing
 import os
@@ -226,6 +227,16 @@ def run_dask(root, todo, scheduler, record_on_workers=False):
             yield row, t, out
 
 
+@functools.cache
+def _test_order(root, aid):
+    """grade_id -> position in the source notebook: lost points are listed in notebook
+    order (the gradebook returns grades in no fixed order, PostgreSQL least of all)."""
+    path = Path(root) / "source" / aid / f"{aid}.ipynb"
+    cells = json.loads(path.read_text())["cells"] if path.is_file() else []
+    ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in cells]
+    return {gid: i for i, gid in enumerate(ids) if gid}
+
+
 def collect(root, rows):
     """Fill scores and messages from the gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -248,10 +259,11 @@ def collect(root, rows):
                 continue
             row.score, row.auto_score = sub.score, sub.code_score
             notes, row.notes = row.notes, []
+            order = _test_order(root, row.assignment)
             lost = [
                 f"{g.name} {g.score:g}/{g.max_score:g}"
                 for nb in sub.notebooks
-                for g in nb.grades
+                for g in sorted(nb.grades, key=lambda g: order.get(g.name, len(order)))
                 if g.cell_type == "code" and g.score < g.max_score
             ]
             pending = [g for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]

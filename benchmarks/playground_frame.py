@@ -5,7 +5,8 @@ plus the views' arrays (compute), then drawing and PNG-encoding the figure (rend
 import statistics
 import time
 
-from ffnn.widgets.playground import Playground, PlaygroundView
+from ffnn.widgets.playground.model import Playground
+from ffnn.widgets.playground.view import PlaygroundView
 
 
 def measure(frames=40, dataset="xor", hidden=(8, 8)):

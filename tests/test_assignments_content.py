@@ -11,9 +11,8 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import ROOT
 
-from autograder import assignments
+from autograder import ROOT, assignments
 
 IDS = assignments(ROOT)
 STUDENTS = ("alice", "bob")

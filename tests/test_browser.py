@@ -13,7 +13,8 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT
+
+from autograder import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = ROOT / "course" / "11_playground.ipynb"

@@ -4,7 +4,8 @@ import re
 
 import tomllib
 import yaml
-from conftest import ROOT
+
+from autograder import ROOT
 
 
 def _conda_specs():

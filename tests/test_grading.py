@@ -21,10 +21,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from conftest import ROOT
 from ffnn.grading import assert_own, check_close, forbid_ffnn, uses_ffnn
 
-from autograder import assignments
+from autograder import ROOT, assignments
 from autograder.samples import NETWORK_PORT, ORPHAN_MARK
 from autograder.samples import write as write_samples
 

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_course
 
 from autograder.postgres import server_binaries, temporary_server
+from autograder.samples import course_copy
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ def _check_expected(grades):
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory):
     """The reference: one worker, SQLite."""
-    course = make_course(tmp_path_factory.mktemp("serial"), students=STUDENTS)
+    course = course_copy(tmp_path_factory.mktemp("serial"), students=STUDENTS)
     start = time.perf_counter()
     _grade(course, "--workers", "1")
     print(f"\nserial: {time.perf_counter() - start:.1f} s")
@@ -85,7 +85,7 @@ def test_serial_grades_are_the_expected_ones(serial):
 
 
 def test_two_workers_give_the_same_grades_and_feedback(serial, tmp_path):
-    course = make_course(tmp_path, students=STUDENTS)
+    course = course_copy(tmp_path, students=STUDENTS)
     _grade(course, "--workers", "2")
     assert _grades(course) == _grades(serial)
     assert _feedback(course) == _feedback(serial)
@@ -95,7 +95,7 @@ def test_postgresql_gradebook_killed_run_resumes_without_losing_anything(
     serial, postgres, tmp_path
 ):
     env = {"FFNN_GRADEBOOK_URL": postgres}
-    course = make_course(tmp_path, env=env, students=STUDENTS)
+    course = course_copy(tmp_path, students=STUDENTS, env=env)
     total = sum(len(EXPECTED[s]) for s in STUDENTS)
     done = course / "autograder" / ".state" / "done"
     proc = subprocess.Popen(
@@ -133,7 +133,7 @@ def test_dask_local_cluster_grades_like_the_local_run(serial, tmp_path):
     """The whole sample set (controls and attacks) on two Dask worker processes: every
     expected score and status, and the same grades and feedback as the local run."""
     distributed = pytest.importorskip("distributed")
-    course = make_course(tmp_path)
+    course = course_copy(tmp_path)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
@@ -157,7 +157,7 @@ def test_dask_workers_record_into_postgresql(serial, postgres, tmp_path):
     themselves (no single writer), with the same grades."""
     distributed = pytest.importorskip("distributed")
     env = {"FFNN_GRADEBOOK_URL": postgres}
-    course = make_course(tmp_path, env=env, students=STUDENTS)
+    course = course_copy(tmp_path, students=STUDENTS, env=env)
     os.environ.update(env)  # the LocalCluster's workers inherit it
     try:
         with distributed.LocalCluster(

@@ -153,10 +153,8 @@ def test_matched_output_delta_is_y_minus_t(output, loss):
         if output == "softmax"
         else rng.uniform(size=(5, 1))
     )
-    spec = losses.get(loss, "sum")
-    delta = losses.output_delta(
-        spec.code, act.code_of(output), 0.0, A, Y, T, True, 1.0, np.empty_like(Y)
-    )
+    pair = losses.Pairing(losses.get(loss).code, act.code_of(output), 0.0, True)
+    delta = losses.output_delta(pair, A, Y, T, 1.0, np.empty_like(Y))
     np.testing.assert_allclose(delta, Y - T, atol=1e-15)
     # and that is the true derivative of the loss with respect to a
     num = np.zeros_like(A)
@@ -174,9 +172,8 @@ def test_sigmoid_with_squared_error_has_the_slow_delta():
     A = np.array([[4.0]])
     Y = act.sigmoid(A)
     T = np.array([[0.0]])
-    delta = losses.output_delta(
-        losses.SQUARED, act.SIGMOID, 0.0, A, Y, T, True, 1.0, np.empty((1, 1))
-    )
+    pair = losses.Pairing(losses.SQUARED, act.SIGMOID, 0.0, True)
+    delta = losses.output_delta(pair, A, Y, T, 1.0, np.empty((1, 1)))
     assert delta[0, 0] == pytest.approx(Y[0, 0] * Y[0, 0] * (1 - Y[0, 0]))
 
 

@@ -1,9 +1,8 @@
-"""The MLP: backprop against central differences and against the NumPy twin."""
+"""The MLP: backprop against central differences (against ffnn.reference: test_reference.py)."""
 
 import ffnn
 import numpy as np
 import pytest
-from ffnn import layers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,29 +48,6 @@ def test_backprop_matches_gradcheck_for_each_convention(reduction, half):
     net = ffnn.MLP([2, 5, 1], hidden="tanh", output="identity", seed=1)
     X, T = problem([2, 5, 1], "identity")
     assert ffnn.gradcheck.relative_error(net, X, T, "squared", reduction, half) < 1e-7
-
-
-@pytest.mark.parametrize("hidden", HIDDEN)
-@pytest.mark.parametrize("output, loss", PAIRS)
-def test_kernels_agree_with_the_numpy_twin(hidden, output, loss):
-    sizes = [4, 6, 5, 3]
-    net = ffnn.MLP(sizes, hidden=hidden, output=output, seed=3)
-    X, T = problem(sizes, output, seed=4, n=9)
-    value, grads = net.loss_and_gradients(X, T, loss=loss)
-    twin_value, twin_grads = layers.backprop(net, X, T, loss=loss)
-    assert value == pytest.approx(twin_value, rel=1e-10)
-    for g, tg in zip(grads, twin_grads, strict=True):
-        np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12)
-
-
-def test_large_layers_take_the_blas_path_and_still_agree():
-    net = ffnn.MLP([64, 128, 10], hidden="relu", output="softmax", seed=0)
-    X, T = problem([64, 128, 10], "softmax", n=40)
-    value, grads = net.loss_and_gradients(X, T)
-    twin_value, twin_grads = layers.backprop(net, X, T)
-    assert value == pytest.approx(twin_value, rel=1e-10)
-    for g, tg in zip(grads, twin_grads, strict=True):
-        np.testing.assert_allclose(g, tg, rtol=1e-8, atol=1e-12)
 
 
 @settings(max_examples=25, deadline=None)
@@ -191,3 +167,64 @@ def test_bad_construction_arguments(kwargs, message):
 def test_string_data_is_rejected():
     with pytest.raises(ValueError, match="numeric array"):
         ffnn.MLP([2, 1]).forward(np.array([["a", "b"]]))
+
+
+# ------------------------------------------------------------------ the kernels' interface
+
+
+def test_every_kernel_takes_at_most_8_arguments():
+    """A Spec record and a Workspace of buffers replace long argument lists."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from numba.core.registry import CPUDispatcher
+
+    counts = {}
+    for info in pkgutil.walk_packages(ffnn.__path__, "ffnn."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == module.__name__:
+                counts[f"{info.name}.{name}"] = len(inspect.signature(obj.py_func).parameters)
+    assert "ffnn.train.online_epoch_kernel" in counts and "ffnn.optim.update" in counts
+    assert {k: v for k, v in counts.items() if v > 8} == {}
+
+
+def test_no_module_reads_another_modules_private_attributes():
+    import re
+    from pathlib import Path
+
+    private = re.compile(r"\b(?!self\b|cls\b)([A-Za-z_]\w*)\._[a-z]\w*")
+    found = []
+    for path in Path(ffnn.__file__).parent.rglob("*.py"):
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            code = line.split("#")[0]
+            found += [f"{path.name}:{n}: {m.group(0)}" for m in private.finditer(code)]
+    assert found == []
+
+
+def test_spec_workspace_and_views():
+    net = ffnn.MLP([2, 3, 4], hidden="relu", output="softmax", seed=0)
+    spec = net.spec("ce", reduction="sum")
+    assert spec.layout is net.layout and spec.alpha == net.alpha
+    assert (spec.hidden, spec.output) == (ffnn.activations.RELU, ffnn.activations.SOFTMAX)
+    assert (spec.loss, spec.half, spec.mean) == (ffnn.losses.CE, True, False)
+    assert net.spec().loss == ffnn.losses.CE  # the output unit's own loss by default
+    ws = net.workspace(5)
+    assert net.workspace(5) is ws and ws.A.size == ws.H.size == ws.D.size == 5 * (3 + 4)
+    assert ws.grad.shape == net.theta.shape and ws.Xb.size == 5 * 2 and ws.Tb.size == 5 * 4
+    flat = np.arange(net.theta.size, dtype=float)
+    views = net.views(flat)
+    assert views.flat is flat and [v.shape for v in views] == [p.shape for p in net.params]
+    np.testing.assert_array_equal(views[0], flat[:6].reshape(2, 3))
+    # the decay mask: 1 on the weights, 0 on the biases
+    mask = views.decay_mask
+    for W, b in zip(net.views(mask)[0::2], net.views(mask)[1::2], strict=True):
+        assert np.all(W == 1.0) and np.all(b == 0.0)
+
+
+def test_loss_is_the_first_value_of_evaluate():
+    X, T = problem([3, 4, 2], "sigmoid", n=8)
+    net = ffnn.MLP([3, 4, 2], seed=0)
+    assert net.loss(X, T) == net.evaluate(X, T)[0] == net.loss_and_gradients(X, T)[0]
+    assert net.loss(X, T, reduction="sum") == pytest.approx(8 * net.loss(X, T), rel=1e-14)

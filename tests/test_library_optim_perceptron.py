@@ -74,13 +74,43 @@ def test_weight_decay_and_l1_act_on_weights_only():
     net = ffnn.MLP([2, 2, 1], seed=0)
     net.params[1][:] = 1.0  # a bias
     W0, b0 = net.params[0].copy(), net.params[1].copy()
-    zero = net._views(np.zeros_like(net.theta))
+    zero = net.views(np.zeros_like(net.theta))
     optim.SGD(net.params, lr=0.1, weight_decay=0.5).step(zero)
     np.testing.assert_allclose(net.params[0], W0 * (1 - 0.05))
     np.testing.assert_allclose(net.params[1], b0)
     W1 = net.params[0].copy()
     optim.SGD(net.params, lr=0.1, l1=0.2).step(zero)
     np.testing.assert_allclose(net.params[0], W1 - 0.02 * np.sign(W1))
+
+
+def test_default_decay_mask_is_the_networks():
+    net = ffnn.MLP([2, 3, 1], seed=0)
+    opt = optim.SGD(net.params, lr=0.1, weight_decay=0.1)
+    np.testing.assert_array_equal(opt.mask, net.params.decay_mask)
+    assert opt.mask.sum() == 2 * 3 + 3 * 1  # the weights, not the biases
+    np.testing.assert_array_equal(optim.SGD([np.zeros(2), np.zeros(3)]).mask, np.ones(5))
+
+
+def test_hyper_parameters_are_named():
+    params = [np.zeros(3)]
+    adam = optim.Adam(params, lr=0.01, beta1=0.8, beta2=0.99, eps=1e-7, clip_norm=2.0)
+    assert (adam.lr, adam.beta1, adam.beta2, adam.eps, adam.clip_norm) == (
+        0.01, 0.8, 0.99, 1e-7, 2.0
+    )  # fmt: skip
+    h = adam.hyper()
+    assert h.rule == optim.Rule.ADAM and (h.beta1, h.beta2, h.momentum) == (0.8, 0.99, 0.0)
+    m = optim.Momentum(params, lr=0.1, momentum=0.5).hyper()
+    assert (m.rule, m.lr, m.momentum, m.beta1) == (optim.Rule.MOMENTUM, 0.1, 0.5, 0.0)
+    assert optim.RMSProp(params, decay=0.8).hyper().decay == 0.8
+
+
+def test_every_rule_has_one_signature():
+    import inspect
+
+    for rule in (optim.sgd, optim.momentum, optim.adagrad, optim.rmsprop, optim.adam):
+        assert list(inspect.signature(rule.py_func).parameters) == [
+            "theta", "g", "state", "hyper", "t"
+        ]  # fmt: skip
 
 
 def test_gradient_clipping_by_value_and_by_norm():
@@ -99,10 +129,14 @@ def test_schedules():
     assert s.inverse_time(0.1, 1.0)(3) == pytest.approx(0.025)
     assert s.cosine(0.1, 10, lr_min=0.01)(10) == pytest.approx(0.01)
     w = np.array([1.0])
-    opt = optim.SGD([w], lr=s.step(1.0, drop=0.5, every=1))
-    for _ in range(3):
+    eta = s.step(1.0, drop=0.5, every=1)
+    opt = optim.SGD([w], lr=eta(0))
+    for k in range(3):  # one schedule mechanism: whoever runs the loop sets eta_k
+        opt.set_lr(eta(k))
         opt.step([np.array([1.0])])
     assert w[0] == pytest.approx(1.0 - 1.0 - 0.5 - 0.25)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        optim.SGD([w], lr=eta)
 
 
 @pytest.mark.parametrize(

@@ -165,6 +165,77 @@ def test_lr_schedule_is_applied_per_epoch():
     assert h.lr == [1.0, 0.5, 0.25, 0.125]
 
 
+@pytest.mark.parametrize("batch_size, reduction", [(1, "mean"), (4, "mean"), (4, "sum")])
+def test_running_record_is_the_mean_of_the_batch_losses_without_a_full_pass(
+    batch_size, reduction, monkeypatch
+):
+    """record="running": the losses the kernel met during the epoch, each on its batch before
+    that batch's update -- the same numbers as a Python loop of loss_and_gradients + step."""
+    X, T = ffnn.datasets.moons(n=22, seed=2)
+    net = ffnn.MLP([2, 5, 1], seed=3)
+    twin = net.copy()
+    evaluated = []
+    monkeypatch.setattr(net, "evaluate", lambda *a, **k: evaluated.append(a) or (0.0, 0.0))
+    h = ffnn.train.fit(
+        net, X, T, optimizer="momentum", lr=0.1, epochs=3, batch_size=batch_size,
+        reduction=reduction, record="running", seed=4, progress=False,
+    )  # fmt: skip
+    assert evaluated == [] and h.accuracy == []  # no extra pass over the training set
+    opt = ffnn.optim.Momentum(twin.params, lr=0.1)
+    rng, order, expected = np.random.default_rng(4), np.arange(len(X)), []
+    for _ in range(3):
+        rng.shuffle(order)
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            rows = order[start : start + batch_size]
+            value, g = twin.loss_and_gradients(X[rows], T[rows], reduction=reduction)
+            total += value * len(rows) if reduction == "mean" else value
+            opt.step(g)
+        expected.append(total / len(X) if reduction == "mean" else total)
+    np.testing.assert_allclose(h.loss, expected, rtol=1e-12)
+    np.testing.assert_array_equal(net.theta, twin.theta)
+
+
+def test_running_record_still_evaluates_the_validation_set():
+    X, T = ffnn.datasets.moons(n=30, seed=0)
+    Xv, Tv = ffnn.datasets.moons(n=20, seed=1)
+    net = ffnn.MLP([2, 4, 1], seed=0)
+    h = ffnn.train.fit(net, X, T, epochs=3, validation=(Xv, Tv), record="running", progress=False)
+    assert len(h.loss) == len(h.val_loss) == len(h.val_accuracy) == 3 and h.accuracy == []
+    assert h.val_loss[-1] == net.loss(Xv, Tv)
+
+
+def test_early_stopping_keeps_the_best_epoch_and_its_weights():
+    stop = ffnn.train.EarlyStopping(patience=2, min_delta=0.1)
+    theta = np.array([0.0])
+    seen = []
+    for epoch, loss in enumerate([1.0, 0.5, 0.45, 0.7, 0.3]):
+        theta[0] = epoch
+        seen.append(stop.update(epoch, loss, theta))
+        if seen[-1]:
+            break
+    # 0.45 does not beat 0.5 by min_delta; two epochs without improvement stop at epoch 3
+    assert seen == [False, False, False, True] and stop.best_epoch == 1 and theta[0] == 3.0
+    stop.restore(theta)
+    assert theta[0] == 1.0
+    watcher = ffnn.train.EarlyStopping()  # no patience: keeps track, never stops
+    assert not any(watcher.update(e, 1.0 / (e + 1), theta) for e in range(5))
+    assert watcher.best_epoch == 4 and watcher.best_theta is None
+
+
+def test_fit_takes_an_early_stopping_object():
+    X, T = ffnn.datasets.function("sin", n=30, noise=0.3, seed=0)
+    Xv, Tv = ffnn.datasets.function("sin", n=30, noise=0.3, seed=1)
+    stop = ffnn.train.EarlyStopping(patience=10)
+    net = ffnn.MLP([1, 40, 1], output="identity", seed=0)
+    h = ffnn.train.fit(
+        net, X, T, optimizer="adam", lr=0.05, epochs=2000, batch_size=None,
+        validation=(Xv, Tv), early_stopping=stop, progress=False,
+    )  # fmt: skip
+    assert h.stopped_early and h.best_epoch == stop.best_epoch == int(np.argmin(h.val_loss))
+    assert net.loss(Xv, Tv) == pytest.approx(min(h.val_loss))
+
+
 def test_divergence_is_reported_clearly():
     X, T = ffnn.datasets.function("square", n=20)
     net = ffnn.MLP([1, 10, 1], output="identity", hidden="relu", seed=0)
@@ -181,6 +252,8 @@ def test_divergence_is_reported_clearly():
         (dict(lr=-1), "positive"),
         (dict(validation=np.zeros(3)), "pair"),
         (dict(loss="hinge"), "unknown loss"),
+        (dict(record="every batch"), "record must be"),
+        (dict(lr_schedule=0.1), "lr_schedule must be a function"),
     ],
 )
 def test_fit_argument_errors(kwargs, message):

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from autograder import ROOT
 
 
 def _ruff(*args):

@@ -8,9 +8,10 @@ from datetime import datetime
 
 import nbformat
 import pytest
-from conftest import ROOT
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from autograder import ROOT
 
 COURSE = ROOT / "course"
 NOTEBOOKS = sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))

@@ -50,7 +50,7 @@ def test_training_settings_keep_the_weights_others_restart():
     theta = pg.net.theta.copy()
     pg.set(lr=0.3, optimizer="adam", regularization="L2", reg_rate=0.01, batch_size=5)
     assert pg.epoch == 5 and np.array_equal(pg.net.theta, theta)
-    assert type(pg.opt).__name__ == "Adam" and pg.opt.hyper[0] == 0.3
+    assert type(pg.opt).__name__ == "Adam" and pg.opt.lr == 0.3
     pg.step()
     assert pg.epoch == 6
     restarting = [
@@ -65,13 +65,11 @@ def test_training_settings_keep_the_weights_others_restart():
 
 
 def test_regularization_reaches_the_optimizer():
-    l1 = small(regularization="L1", reg_rate=0.03).opt.hyper
-    l2 = small(regularization="L2", reg_rate=0.03).opt.hyper
-    none = small(regularization="none", reg_rate=0.03).opt.hyper
-    from ffnn.optim import L1, L2
-
-    assert (l1[L1], l1[L2]) == (0.03, 0.0) and (l2[L1], l2[L2]) == (0.0, 0.03)
-    assert none[L1] == none[L2] == 0.0
+    l1 = small(regularization="L1", reg_rate=0.03).opt
+    l2 = small(regularization="L2", reg_rate=0.03).opt
+    none = small(regularization="none", reg_rate=0.03).opt
+    assert (l1.l1, l1.weight_decay) == (0.03, 0.0) and (l2.l1, l2.weight_decay) == (0.0, 0.03)
+    assert none.l1 == none.weight_decay == 0.0
     # a strong L2 penalty keeps the weights smaller than no penalty
     strong, free = small(regularization="L2", reg_rate=1.0, lr=0.1), small(lr=0.1)
     strong.step(40)
@@ -159,16 +157,16 @@ def test_view_updates_in_place_and_exports(tmp_path):
     view = P.PlaygroundView(pg, resolution=30)
     first = view.png()
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
-    line, image = view._train_line, view._img_out
+    line, image = view.train_line, view.output_image
     pg.step(4)
     view.update()
-    assert view._train_line is line and view._img_out is image  # same artists, new data
+    assert view.train_line is line and view.output_image is image  # same artists, new data
     assert len(line.get_xdata()) == 5
     np.testing.assert_allclose(image.get_array(), pg.surface(30))
     assert view.png() != first
     pg.add_layer(2)  # a new shape rebuilds the artists once
     view.update()
-    assert len(view._bars) == 4
+    assert len(view.gradient_bars) == 4
     path = view.export(tmp_path / "pg.png")
     assert path.stat().st_size > 10_000
     # a blitted frame equals a full redraw of the same state
@@ -177,13 +175,14 @@ def test_view_updates_in_place_and_exports(tmp_path):
     from PIL import Image
 
     blitted = np.asarray(Image.open(io.BytesIO(view.png())))
-    view._background = None
-    full = np.asarray(Image.open(io.BytesIO(view.png())))
+    full = np.asarray(Image.open(io.BytesIO(view.png(full=True))))
     np.testing.assert_array_equal(blitted, full)
 
 
 def test_ui_controls_drive_the_model(tmp_path):
     ui = P.playground_ui(small(), export_dir=str(tmp_path))
+    assert isinstance(ui, P.PlaygroundUI) and isinstance(ui.view, P.PlaygroundView)
+    assert "ffnn-playground" in ui.widget.get_state()["_dom_classes"]  # what is displayed
     pg = ui.pg
     before = ui.readout.value
     ui.buttons["step"].click()

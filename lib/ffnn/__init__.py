@@ -2,7 +2,7 @@
 
 One module per lecture concept (the lecture notes: course/SYLLABUS.md):
 activations, losses, init, perceptron, network, optim, gradcheck, datasets,
-train, plots, widgets. Kernels are Numba ``@njit(cache=True)`` functions that
+train, metrics, reference, widgets. Kernels are Numba ``@njit(cache=True)`` functions that
 sit next to the small Python API around them.
 
 Conventions: float64, row-vector data ``X`` of shape (n_samples, n_features),
@@ -44,11 +44,12 @@ __all__ = [
     "datasets",
     "gradcheck",
     "init",
-    "layers",
     "losses",
+    "metrics",
     "network",
     "optim",
     "perceptron",
+    "reference",
     "train",
 ]
 

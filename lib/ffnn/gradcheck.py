@@ -33,7 +33,7 @@ def numerical_gradients(net, X, T, loss=None, reduction="mean", half=True, h=1e-
         return net.loss(X, T, loss=loss, reduction=reduction, half=half)
 
     flat = numerical_gradient(L, net.theta, h)
-    return net._views(flat)
+    return net.views(flat)
 
 
 def relative_error(net, X, T, loss=None, reduction="mean", half=True, h=1e-6):

@@ -42,6 +42,11 @@ _CODES = {
 NAMES = ("squared", "bce", "ce", "absolute")
 EPS = 1e-12  # floor inside log(y) when a loss is evaluated from y alone
 
+Pairing = namedtuple("Pairing", "loss output alpha half")
+Pairing.__doc__ = """An output unit and its loss as the kernels read them: the loss code,
+the output activation's code (ffnn.activations), its alpha, and the 1/2 of the squared
+error. The network's Spec (ffnn.network) has these fields too and serves as one."""
+
 
 @njit(cache=True)
 def softplus(a):
@@ -62,8 +67,9 @@ def is_matched(loss, out, half):
 
 
 @njit(cache=True, inline="always")
-def loss_sum(loss, out, A, Y, T, half):
+def loss_sum(pair, A, Y, T):
     """Sum over samples of the per-sample loss; uses a when the pair allows a stable form."""
+    loss, out, half = pair.loss, pair.output, pair.half
     n, K = Y.shape
     total = 0.0
     for i in range(n):
@@ -110,12 +116,13 @@ def loss_grad_y(loss, y, t, half):
 
 
 @njit(cache=True, inline="always")
-def output_delta(loss, out, alpha, A, Y, T, half, scale, delta):
+def output_delta(pair, A, Y, T, scale, delta):
     """delta = dL/da for the output layer, times ``scale`` (1/n for the mean).
 
     Matched pairs: delta = y - t. Otherwise the chain rule
     delta_k = dl/dy_k f'(a_k), or for softmax delta_k = y_k (g_k - sum_j g_j y_j).
     """
+    loss, out, alpha, half = pair.loss, pair.output, pair.alpha, pair.half
     n, K = Y.shape
     if is_matched(loss, out, half):
         for i in range(n):
@@ -163,7 +170,7 @@ def value(loss, Y, T, reduction="mean", half=True):
     """L(Y, T) from the outputs Y alone (no pre-activation, so logs are floored at 1e-12)."""
     spec = get(loss, reduction, half)
     Y, T = _prepare(Y, T)
-    total = loss_sum(spec.code, act.IDENTITY, Y, Y, T, spec.half)
+    total = loss_sum(Pairing(spec.code, act.IDENTITY, 0.0, spec.half), Y, Y, T)
     return total / Y.shape[0] if spec.reduction == "mean" else total
 
 
@@ -174,7 +181,7 @@ def gradient(loss, Y, T, reduction="mean", half=True):
     scale = 1.0 / Y.shape[0] if spec.reduction == "mean" else 1.0
     G = np.empty_like(Y)
     # identity output: delta = dL/dY (the shortcut y - t agrees with it for half squared)
-    return output_delta(spec.code, act.IDENTITY, 0.0, Y, Y, T, spec.half, scale, G)
+    return output_delta(Pairing(spec.code, act.IDENTITY, 0.0, spec.half), Y, Y, T, scale, G)
 
 
 def squared_error(Y, T, reduction="mean", half=True):

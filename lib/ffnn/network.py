@@ -15,62 +15,92 @@ is ``W[i, j]`` here, and their column form a = W x is our row form a = x W.
 All parameters live in one flat vector ``theta``; ``net.params`` are views
 into it ([W1, b1, W2, b2, ...]) and the gradients come back the same way,
 so an optimizer updates every parameter with one kernel call.
+
+The kernels (forward_kernel, backward_kernel, and the training loops of ffnn.train)
+take a ``Spec`` -- the layer table, the activation and loss choices, alpha -- and a
+``Workspace`` of buffers, both built by the MLP (``net.spec(loss)``, ``net.workspace(n)``);
+the per-layer helpers (weight, bias, units; weight_flat and unit_vector for one sample)
+are the only code that reads the layer table.
 """
+
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
 
 from . import activations as act
 from . import init as init_schemes
-from . import losses
-from ._checks import as_matrix, lookup, positive_int, same_rows
+from . import losses, metrics
+from ._checks import as_matrix, positive_int
 
 SMALL = 4096  # below this many multiply-adds a plain loop beats a BLAS call
 
+# columns of the layer table ``layout`` (one row per layer l = 0..L-1)
+N_IN, N_OUT, W_AT, B_AT, UNITS_AT = range(5)
+# N_IN, N_OUT: units below and in layer l; W_AT, B_AT: where W^l and b^l start in theta;
+# UNITS_AT: where the layer's units start among all units (its block in A, H and delta)
+
+Spec = namedtuple("Spec", "layout hidden output alpha loss half mean")
+Spec.__doc__ = """What the kernels know of a network and its loss: the layer table, the
+activation codes of the hidden and output units (ffnn.activations), alpha, the loss code
+(ffnn.losses), the 1/2 of the squared error, and whether the loss is averaged over samples.
+Its output, alpha, loss and half make it a losses.Pairing for the loss routines."""
+
+Workspace = namedtuple("Workspace", "A H D grad Xb Tb")
+Workspace.__doc__ = """Buffers for n samples: pre-activations A, activations H and deltas D of
+every unit (flat, layer after layer, n rows each), grad laid out like theta, and room for a
+batch of n input rows Xb and target rows Tb (flat)."""
+
 
 class ParamList(list):
-    """A list of arrays that are views into one flat vector ``.flat``."""
+    """A list of arrays that are views into one flat vector ``.flat``.
 
-    def __init__(self, arrays, flat):
+    ``decay_mask`` (same length as ``flat``) is 1 on the weights and 0 on the biases: the
+    entries that ffnn.optim's weight decay and L1 penalty act on.
+    """
+
+    def __init__(self, arrays, flat, decay_mask):
         super().__init__(arrays)
         self.flat = flat
+        self.decay_mask = decay_mask
 
 
 # ---------------------------------------------------------------- layout helpers
 
 
 def make_layout(sizes):
-    """int64 (L, 5) table: n_in, n_out, offset of W, offset of b, offset of the units."""
+    """int64 (L, 5) layer table, columns N_IN, N_OUT, W_AT, B_AT, UNITS_AT."""
     L = len(sizes) - 1
     layout = np.zeros((L, 5), dtype=np.int64)
     p = u = 0
     for l in range(L):
         n_in, n_out = sizes[l], sizes[l + 1]
-        layout[l] = (n_in, n_out, p, p + n_in * n_out, u)
+        layout[l, N_IN], layout[l, N_OUT] = n_in, n_out
+        layout[l, W_AT], layout[l, B_AT], layout[l, UNITS_AT] = p, p + n_in * n_out, u
         p += n_in * n_out + n_out
         u += n_out
     return layout
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def weight(theta, layout, l):
     """W^l as an (n_in, n_out) view into theta."""
-    n_in, n_out, w0 = layout[l, 0], layout[l, 1], layout[l, 2]
-    return theta[w0 : w0 + n_in * n_out].reshape((n_in, n_out))
+    n_in, n_out, at = layout[l, N_IN], layout[l, N_OUT], layout[l, W_AT]
+    return theta[at : at + n_in * n_out].reshape((n_in, n_out))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bias(theta, layout, l):
     """b^l as an (n_out,) view into theta."""
-    n_out, b0 = layout[l, 1], layout[l, 3]
-    return theta[b0 : b0 + n_out]
+    n_out, at = layout[l, N_OUT], layout[l, B_AT]
+    return theta[at : at + n_out]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def units(buf, n, layout, l):
     """The (n, n_out) block of layer l in a per-unit buffer (A, H or delta)."""
-    n_out, u0 = layout[l, 1], layout[l, 4]
-    return buf[n * u0 : n * (u0 + n_out)].reshape((n, n_out))
+    n_out, at = layout[l, N_OUT], layout[l, UNITS_AT]
+    return buf[n * at : n * (at + n_out)].reshape((n, n_out))
 
 
 # ---------------------------------------------------------------- small linear algebra
@@ -129,63 +159,112 @@ def matmul_nt(D, W, out):
                 out[i, p] += d * W[p, j]
 
 
+# ---------------------------------------------------------------- one sample (on-line learning)
+# 1-D slices only: a reshape is a library call, too slow to make per layer and per sample.
+
+
+@njit(cache=True, inline="always")
+def weight_flat(theta, layout, l):
+    """W^l as a flat view, row by row: W^l[i, j] is entry i * n_out + j."""
+    return theta[layout[l, W_AT] : layout[l, B_AT]]
+
+
+@njit(cache=True, inline="always")
+def unit_vector(buf, layout, l):
+    """Layer l's entries of one sample in a per-unit buffer (a, h or delta), a view."""
+    at = layout[l, UNITS_AT]
+    return buf[at : at + layout[l, N_OUT]]
+
+
+@njit(cache=True, inline="always")
+def affine_vec(x, W, b, out):
+    """out = x W + b for one sample (W flat, row by row): out_j = b_j + sum_i x_i W_ij."""
+    m = out.shape[0]
+    for j in range(m):
+        out[j] = b[j]
+    for i in range(x.shape[0]):
+        xi = x[i]
+        for j in range(m):
+            out[j] += xi * W[i * m + j]
+
+
+@njit(cache=True, inline="always")
+def outer_vec(x, d, out):
+    """out = x^T d for one sample (out flat, row by row): out_ij = x_i d_j, the weight gradient."""
+    m = d.shape[0]
+    for i in range(x.shape[0]):
+        xi = x[i]
+        for j in range(m):
+            out[i * m + j] = xi * d[j]
+
+
+@njit(cache=True, inline="always")
+def matvec_nt(d, W, out):
+    """out = d W^T for one sample (W flat, row by row): out_i = sum_j W_ij d_j, the delta
+    sent to the layer below."""
+    m = d.shape[0]
+    for i in range(out.shape[0]):
+        acc = 0.0
+        for j in range(m):
+            acc += d[j] * W[i * m + j]
+        out[i] = acc
+
+
 # ---------------------------------------------------------------- kernels
 
 
 @njit(cache=True, error_model="numpy")
-def forward_kernel(theta, layout, hidden, output, alpha, X, A_buf, H_buf):
-    """A^l = H^{l-1} W^l + b^l, H^l = f(A^l) for l = 1..L; fills A_buf and H_buf."""
+def forward_kernel(spec, theta, X, ws):
+    """A^l = H^{l-1} W^l + b^l, H^l = f(A^l) for l = 1..L into ws.A, ws.H; returns Y = H^L."""
     n = X.shape[0]
-    L = layout.shape[0]
+    L = spec.layout.shape[0]
     h = X
     for l in range(L):
-        W = weight(theta, layout, l)
-        b = bias(theta, layout, l)
-        A = units(A_buf, n, layout, l)
-        H = units(H_buf, n, layout, l)
-        affine(h, W, b, A)
-        act.activate_array(output if l == L - 1 else hidden, A, alpha, H)
+        A = units(ws.A, n, spec.layout, l)
+        H = units(ws.H, n, spec.layout, l)
+        affine(h, weight(theta, spec.layout, l), bias(theta, spec.layout, l), A)
+        act.activate_array(spec.output if l == L - 1 else spec.hidden, A, spec.alpha, H)
         h = H
     return h
 
 
 @njit(cache=True)
-def backward_kernel(
-    theta, layout, hidden, output, alpha, loss, half, scale, X, T, A_buf, H_buf, D_buf, grad
-):
-    """Backprop after forward_kernel: fills grad (same layout as theta), returns the loss.
+def backward_kernel(spec, theta, X, T, ws):
+    """Backprop after forward_kernel: fills ws.grad (laid out like theta), returns the loss.
 
     delta^L = dL/dA^L; dW^l = H^{l-1}.T delta^l; db^l = sum delta^l;
-    delta^{l-1} = (delta^l W^l.T) * f'(A^{l-1}).  ``scale`` is 1/n for a mean loss.
+    delta^{l-1} = (delta^l W^l.T) * f'(A^{l-1}).  A mean loss carries 1/n in every delta.
     """
     n = X.shape[0]
+    layout = spec.layout
     L = layout.shape[0]
-    A = units(A_buf, n, layout, L - 1)
-    Y = units(H_buf, n, layout, L - 1)
-    D = units(D_buf, n, layout, L - 1)
-    losses.output_delta(loss, output, alpha, A, Y, T, half, scale, D)
-    value = scale * losses.loss_sum(loss, output, A, Y, T, half)
+    scale = 1.0 / n if spec.mean else 1.0
+    A = units(ws.A, n, layout, L - 1)
+    Y = units(ws.H, n, layout, L - 1)
+    D = units(ws.D, n, layout, L - 1)
+    losses.output_delta(spec, A, Y, T, scale, D)
+    value = scale * losses.loss_sum(spec, A, Y, T)
     for l in range(L - 1, -1, -1):
-        D = units(D_buf, n, layout, l)
-        h_prev = X if l == 0 else units(H_buf, n, layout, l - 1)
-        matmul_tn(h_prev, D, weight(grad, layout, l))
-        gb = bias(grad, layout, l)
+        D = units(ws.D, n, layout, l)
+        h_prev = X if l == 0 else units(ws.H, n, layout, l - 1)
+        matmul_tn(h_prev, D, weight(ws.grad, layout, l))
+        gb = bias(ws.grad, layout, l)
         gb[:] = 0.0
         for i in range(n):
             for j in range(D.shape[1]):
                 gb[j] += D[i, j]
         if l > 0:
-            D_prev = units(D_buf, n, layout, l - 1)
-            A_prev = units(A_buf, n, layout, l - 1)
+            D_prev = units(ws.D, n, layout, l - 1)
+            A_prev = units(ws.A, n, layout, l - 1)
             matmul_nt(D, weight(theta, layout, l), D_prev)
-            act.backprop_through(hidden, A_prev, h_prev, alpha, D_prev)
+            act.backprop_through(spec.hidden, A_prev, h_prev, spec.alpha, D_prev)
     return value
 
 
 # ---------------------------------------------------------------- the model
 
 
-_DEFAULT_LOSS = {act.IDENTITY: "squared", act.SIGMOID: "bce", act.SOFTMAX: "ce"}
+_DEFAULT_LOSS = {"identity": "squared", "sigmoid": "bce", "softmax": "ce"}
 
 
 class MLP:
@@ -218,12 +297,10 @@ class MLP:
                 f"sizes must list at least 2 layer sizes (inputs, ..., outputs), got {sizes!r}"
             )
         self.sizes = tuple(positive_int(s, "each layer size") for s in sizes)
-        hidden_act = act.get(hidden, alpha)
-        if hidden_act.code == act.SOFTMAX:
+        self.hidden = act.get(hidden, alpha).name
+        if self.hidden == "softmax":
             raise ValueError("softmax is an output activation; choose another hidden activation")
-        output_act = act.get(output, alpha)
-        self.hidden, self.output = hidden_act.name, output_act.name
-        self._hidden, self._output = hidden_act.code, output_act.code
+        self.output = act.get(output, alpha).name
         # one alpha serves the whole net: the hidden unit's default, else the output's
         if alpha is None:
             alpha = act.DEFAULT_ALPHA.get(self.hidden, act.DEFAULT_ALPHA.get(self.output, 0.0))
@@ -232,12 +309,15 @@ class MLP:
         if self.dtype not in (np.float64, np.float32):
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
         self.layout = make_layout(self.sizes)
-        n_params = int(self.layout[-1, 3] + self.sizes[-1])
+        pairs = zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        n_params = sum((n_in + 1) * n_out for n_in, n_out in pairs)
         self.theta = np.zeros(n_params, dtype=self.dtype)
-        self.params = self._views(self.theta)
-        self.init_name = init
+        self._decay_mask = np.zeros_like(self.theta)  # 1 on the weights, 0 on the biases
+        for l in range(self.n_layers):
+            weight.py_func(self._decay_mask, self.layout, l)[:] = 1.0
+        self.params = self.views(self.theta)
         self.reinitialize(init, seed, **(init_kwargs or {}))
-        self._buffers = {}
+        self._workspaces = {}
 
     # -- parameters
     @property
@@ -252,14 +332,15 @@ class MLP:
     def biases(self):
         return self.params[1::2]
 
-    def _views(self, flat):
+    def views(self, flat):
+        """[W1, b1, W2, b2, ...] as views into ``flat``, a vector laid out like theta."""
         # the kernels' view helpers run as plain Python here (py_func): same
         # slicing, no compiled call, so building a network never waits for Numba
-        views = []
+        arrays = []
         for l in range(self.n_layers):
-            views.append(weight.py_func(flat, self.layout, l))
-            views.append(bias.py_func(flat, self.layout, l))
-        return ParamList(views, flat)
+            arrays.append(weight.py_func(flat, self.layout, l))
+            arrays.append(bias.py_func(flat, self.layout, l))
+        return ParamList(arrays, flat, self._decay_mask)
 
     def reinitialize(self, init="xavier", seed=0, **init_kwargs):
         """Draw new weights with scheme ``init`` from ``seed``; biases are set to 0."""
@@ -270,20 +351,12 @@ class MLP:
             b[:] = 0.0
         return self
 
-    def decay_mask(self):
-        """1 for weights, 0 for biases: L2/L1 penalties act on the weights only."""
-        mask = np.zeros_like(self.theta)
-        for l in range(self.n_layers):
-            w0, b0 = self.layout[l, 2], self.layout[l, 3]
-            mask[w0:b0] = 1.0
-        return mask
-
     def copy(self):
+        """An independent network: the same architecture, a copy of the parameters."""
         other = MLP.__new__(MLP)
-        other.__dict__.update(self.__dict__)
+        other.__dict__.update(self.__dict__, _workspaces={})
         other.theta = self.theta.copy()
-        other.params = other._views(other.theta)
-        other._buffers = {}
+        other.params = other.views(other.theta)
         return other
 
     def get_params(self):
@@ -333,11 +406,13 @@ class MLP:
             )
             return net.set_params({k: data[k] for k in data.files if k[0] in "Wb"})
 
-    # -- computation
-    def _check_X(self, X):
+    # -- what the kernels take
+    def check_inputs(self, X):
+        """X as a C-contiguous (n_samples, n_inputs) array of the net's dtype, else ValueError."""
         return as_matrix(X, "X", n_cols=self.sizes[0], dtype=self.dtype)
 
-    def _check_T(self, T, n):
+    def check_targets(self, T, n):
+        """T as an (n, n_outputs) array of the net's dtype (ValueError saying what is expected)."""
         T = as_matrix(T, "T", dtype=self.dtype)
         if T.shape[1] != self.sizes[-1]:
             hint = ""
@@ -353,44 +428,58 @@ class MLP:
             )
         return T
 
-    def buffers(self, n):
-        """Work arrays (A, H, delta, grad) for a batch of n samples, reused across calls."""
-        buf = self._buffers.get(n)
-        if buf is None:
-            if len(self._buffers) > 8:
-                self._buffers.clear()
-            n_units = int(sum(self.sizes[1:]))
-            buf = tuple(np.empty(n * n_units, dtype=self.dtype) for _ in range(3))
-            self._buffers[n] = buf
-        return buf
+    def default_loss(self):
+        """The output unit's loss: identity->squared, sigmoid->bce, softmax->ce."""
+        return _DEFAULT_LOSS.get(self.output, "squared")
 
-    def _forward(self, X):
-        A_buf, H_buf, _ = self.buffers(X.shape[0])
-        forward_kernel(
-            self.theta, self.layout, self._hidden, self._output, self.alpha, X, A_buf, H_buf
+    def spec(self, loss=None, reduction="mean", half=True):
+        """The kernels' Spec of this network with ``loss`` (default: see default_loss)."""
+        chosen = losses.get(loss or self.default_loss(), reduction, half)
+        return Spec(
+            self.layout,
+            act.code_of(self.hidden),
+            act.code_of(self.output),
+            self.alpha,
+            chosen.code,
+            chosen.half,
+            chosen.reduction == "mean",
         )
-        return A_buf, H_buf
 
+    def workspace(self, n):
+        """The Workspace for a batch of n samples, kept and reused across calls."""
+        ws = self._workspaces.get(n)
+        if ws is None:
+            if len(self._workspaces) > 8:
+                self._workspaces.clear()
+            units_n = n * int(sum(self.sizes[1:]))
+            batch = (n * self.sizes[0], n * self.sizes[-1])
+            lengths = (units_n, units_n, units_n, self.theta.size, *batch)
+            ws = Workspace(*(np.empty(k, dtype=self.dtype) for k in lengths))
+            self._workspaces[n] = ws
+        return ws
+
+    def _forward(self, X, spec):
+        ws = self.workspace(X.shape[0])
+        forward_kernel(spec, self.theta, X, ws)
+        return ws
+
+    # -- computation
     def forward(self, X):
         """Y = H^L, the network's output for every row of X, shape (n_samples, n_outputs)."""
-        X = self._check_X(X)
-        _, H_buf = self._forward(X)
-        return units.py_func(H_buf, X.shape[0], self.layout, self.n_layers - 1).copy()
+        X = self.check_inputs(X)
+        ws = self._forward(X, self.spec())
+        return units.py_func(ws.H, X.shape[0], self.layout, self.n_layers - 1).copy()
 
     __call__ = forward
 
     def forward_all(self, X):
         """Lists (A, H) of the pre-activations and activations of every layer (copies)."""
-        X = self._check_X(X)
-        A_buf, H_buf = self._forward(X)
+        X = self.check_inputs(X)
+        ws = self._forward(X, self.spec())
         n = X.shape[0]
-        As = [units.py_func(A_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
-        Hs = [units.py_func(H_buf, n, self.layout, l).copy() for l in range(self.n_layers)]
+        As = [units.py_func(ws.A, n, self.layout, l).copy() for l in range(self.n_layers)]
+        Hs = [units.py_func(ws.H, n, self.layout, l).copy() for l in range(self.n_layers)]
         return As, Hs
-
-    def default_loss(self):
-        """The output unit's loss: identity->squared, sigmoid->bce, softmax->ce."""
-        return _DEFAULT_LOSS.get(self._output, "squared")
 
     def loss_and_gradients(self, X, T, loss=None, reduction="mean", half=True):
         """(L, grads): the loss and dL/dtheta, grads parallel to ``net.params``.
@@ -398,60 +487,47 @@ class MLP:
         ``loss`` defaults to the output unit's pair (see default_loss); the
         reduction and the 1/2 convention are as in ffnn.losses.
         """
-        spec = losses.get(loss or self.default_loss(), reduction, half)
-        X = self._check_X(X)
-        T = self._check_T(T, X.shape[0])
-        n = X.shape[0]
-        A_buf, H_buf, D_buf = self.buffers(n)
-        grad = np.empty_like(self.theta)
-        forward_kernel(
-            self.theta, self.layout, self._hidden, self._output, self.alpha, X, A_buf, H_buf
-        )
-        scale = 1.0 / n if spec.reduction == "mean" else 1.0
-        value = backward_kernel(
-            self.theta, self.layout, self._hidden, self._output, self.alpha,
-            spec.code, spec.half, scale, X, T, A_buf, H_buf, D_buf, grad,
-        )  # fmt: skip
-        return float(value), self._views(grad)
+        spec = self.spec(loss, reduction, half)
+        X = self.check_inputs(X)
+        T = self.check_targets(T, X.shape[0])
+        ws = self._forward(X, spec)._replace(grad=np.empty_like(self.theta))
+        value = backward_kernel(spec, self.theta, X, T, ws)
+        return float(value), self.views(ws.grad)
+
+    def _outputs_and_loss(self, X, T, loss, reduction, half):
+        spec = self.spec(loss, reduction, half)
+        X = self.check_inputs(X)
+        T = self.check_targets(T, X.shape[0])
+        ws = self._forward(X, spec)
+        n, last = X.shape[0], self.n_layers - 1
+        A, Y = units.py_func(ws.A, n, self.layout, last), units.py_func(ws.H, n, self.layout, last)
+        total = losses.loss_sum(spec, A, Y, T)
+        return Y, T, float(total / n if spec.mean else total)
 
     def loss(self, X, T, loss=None, reduction="mean", half=True):
         """L(X, T) without the gradients."""
-        return self.evaluate(X, T, loss, reduction, half)[0]
+        return self._outputs_and_loss(X, T, loss, reduction, half)[2]
 
     def evaluate(self, X, T, loss=None, reduction="mean", half=True, labels=None):
         """(loss, accuracy) from one forward pass; accuracy is None for a regression output.
 
-        ``labels`` (the class of each row, as from class_labels(T)) saves recomputing them.
+        ``labels`` (the class of each row, as from ffnn.metrics.class_labels) saves
+        recomputing them.
         """
-        spec = losses.get(loss or self.default_loss(), reduction, half)
-        X = self._check_X(X)
-        T = self._check_T(T, X.shape[0])
-        A_buf, H_buf = self._forward(X)
-        n = X.shape[0]
-        L = self.n_layers - 1
-        A, Y = units.py_func(A_buf, n, self.layout, L), units.py_func(H_buf, n, self.layout, L)
-        total = losses.loss_sum(spec.code, self._output, A, Y, T, spec.half)
-        value = float(total / n if spec.reduction == "mean" else total)
-        if self._output not in (act.SIGMOID, act.SOFTMAX):
+        Y, T, value = self._outputs_and_loss(X, T, loss, reduction, half)
+        if not metrics.is_classifier(self):
             return value, None
         if labels is None:
-            labels = class_labels(T, self.sizes[-1])
-        return value, float(np.mean(self._classes(Y) == labels))
-
-    def _classes(self, Y):
-        if Y.shape[1] > 1:
-            return Y.argmax(axis=1)
-        threshold = 0.5 if self._output == act.SIGMOID else 0.0
-        return (Y[:, 0] >= threshold).astype(np.int64)
+            labels = metrics.class_labels(T, self.sizes[-1])
+        return value, float(np.mean(metrics.classes(Y, self.output) == labels))
 
     def predict(self, X):
-        """Class labels: argmax of several outputs; one output: y >= 0.5 (sigmoid) else y >= 0."""
-        return self._classes(self.forward(X))
+        """Class labels, see ffnn.metrics.predict."""
+        return metrics.predict(self, X)
 
     def accuracy(self, X, T):
-        """Fraction of rows whose predicted class matches T (labels, one-hot or 0/1 targets)."""
-        pred = self.predict(X)
-        return float(np.mean(pred == class_labels(T, self.sizes[-1])))
+        """Fraction of rows classified right, see ffnn.metrics.accuracy."""
+        return metrics.accuracy(self, X, T)
 
     def __repr__(self):
         return (
@@ -460,19 +536,4 @@ class MLP:
         )
 
 
-def class_labels(T, n_outputs):
-    """Integer labels from one-hot rows, a (n, 1) 0/1 column, or a 1-D label vector."""
-    T = np.asarray(T)
-    if T.ndim == 2 and T.shape[1] > 1:
-        return T.argmax(axis=1)
-    T = T.reshape(-1)
-    if n_outputs == 1:
-        return (T >= 0.5).astype(np.int64) if T.min() >= 0 else (T >= 0).astype(np.int64)
-    return T.astype(np.int64)
-
-
-def activation_code(name):
-    return lookup(act._CODES, name, "activation")
-
-
-__all__ = ["MLP", "ParamList", "class_labels", "same_rows"]
+__all__ = ["MLP", "ParamList", "Spec", "Workspace"]

@@ -16,88 +16,161 @@ Weight decay adds lambda w to the gradient of every weight (L2 penalty
 lambda/2 ||w||^2), L1 adds lambda sign(w); biases are not decayed.
 Clipping: by value, g_i <- min(max(g_i, -c), c); by norm, g <- g c / ||g|| if ||g|| > c.
 
-All state lives in arrays (``state`` rows: velocity or G or m, and v) so the
-whole update is one jitted kernel, also callable from inside the fused
-training loop in ffnn.train.
+Each rule is one jitted function below with the cs231n-style signature
+``rule(theta, g, state, hyper, t)``; ``update`` builds g and calls the rule that
+``hyper.rule`` names. The arithmetic is float64 (as the hyper-parameters are), for
+float32 parameters too, which only store the result. All state lives in arrays, so
+``update`` also runs inside the fused training loops of ffnn.train. A learning-rate
+schedule is a function eta(k) (see ``schedule``) applied by whoever runs the loop:
+ffnn.train.fit's ``lr_schedule`` per epoch, or ``opt.set_lr(schedule(k))`` in a loop
+of your own.
 """
 
 import math
+from collections import namedtuple
+from enum import IntEnum
 
 import numpy as np
 from numba import njit
 
 from ._checks import in_range, lookup, positive
 
-SGD_, MOMENTUM, ADAGRAD, RMSPROP, ADAM = range(5)
-# layout of the hyper-parameter vector passed to the kernel
-LR, MU, BETA2, EPS, L2, L1, CLIP_VALUE, CLIP_NORM = range(8)
-N_HYPER = 8
+
+class Rule(IntEnum):
+    """The update rule a Hyper record selects."""
+
+    SGD = 0
+    MOMENTUM = 1
+    ADAGRAD = 2
+    RMSPROP = 3
+    ADAM = 4
 
 
-@njit(cache=True)
-def effective_grad(i, theta, grad, mask, hyper):
-    """g_i + lambda_2 m_i theta_i + lambda_1 m_i sign(theta_i), then clipped by value."""
-    g = grad[i] + mask[i] * (hyper[L2] * theta[i] + hyper[L1] * np.sign(theta[i]))
-    c = hyper[CLIP_VALUE]
-    if c > 0.0:
-        g = min(max(g, -c), c)
-    return g
+Hyper = namedtuple(
+    "Hyper", "rule lr momentum decay beta1 beta2 eps weight_decay l1 clip_value clip_norm"
+)
+Hyper.__doc__ = """The rule and its hyper-parameters as the kernels read them; 0 where a
+rule does not use one, and 0 switches weight decay, L1 and clipping off."""
+
+Stepper = namedtuple("Stepper", "hyper state mask work t")
+Stepper.__doc__ = """Everything ``update`` needs besides theta and the gradient: the Hyper
+record, the state arrays, the decay mask, room for the effective gradient (float64) and
+the number of steps taken so far."""
+
+# rows of an optimizer's state array: momentum's v, Adagrad's and RMSProp's G, Adam's m
+# (MOMENT1), and Adam's v (MOMENT2)
+MOMENT1, MOMENT2 = range(2)
+
+
+# ---------------------------------------------------------------- the rules
 
 
 @njit(cache=True, inline="always")
-def update(rule, theta, grad, state, mask, hyper, t):
-    """One step of ``rule`` at step number t (1-based) on the flat vectors, in place.
+def sgd(theta, g, state, hyper, t):
+    """theta <- theta - eta g."""
+    lr = hyper.lr
+    for i in range(theta.shape[0]):
+        theta[i] -= lr * g[i]
 
-    Without weight decay or clipping g = grad, and each rule is one plain loop
-    that the compiler vectorises; otherwise g is built element by element.
+
+@njit(cache=True, inline="always")
+def momentum(theta, g, state, hyper, t):
+    """v <- mu v - eta g;  theta <- theta + v."""
+    v, lr, mu = state[MOMENT1], hyper.lr, hyper.momentum
+    for i in range(theta.shape[0]):
+        v[i] = mu * v[i] - lr * g[i]
+        theta[i] += v[i]
+
+
+@njit(cache=True, inline="always")
+def adagrad(theta, g, state, hyper, t):
+    """G <- G + g^2;  theta <- theta - eta g / (sqrt(G) + eps)."""
+    G, lr, eps = state[MOMENT1], hyper.lr, hyper.eps
+    for i in range(theta.shape[0]):
+        gi = np.float64(g[i])  # float64 arithmetic for float32 parameters too, as in every rule
+        G[i] = G[i] + gi * gi
+        theta[i] -= lr * gi / (math.sqrt(G[i]) + eps)
+
+
+@njit(cache=True, inline="always")
+def rmsprop(theta, g, state, hyper, t):
+    """G <- gamma G + (1 - gamma) g^2;  theta <- theta - eta g / (sqrt(G) + eps)."""
+    G, lr, gamma, eps = state[MOMENT1], hyper.lr, hyper.decay, hyper.eps
+    for i in range(theta.shape[0]):
+        G[i] = gamma * G[i] + (1.0 - gamma) * g[i] * g[i]
+        theta[i] -= lr * g[i] / (math.sqrt(G[i]) + eps)
+
+
+@njit(cache=True, inline="always")
+def adam(theta, g, state, hyper, t):
+    """m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+    theta <- theta - eta m_hat / (sqrt(v_hat) + eps),
+    m_hat = m / (1 - b1^t),  v_hat = v / (1 - b2^t)  (t: the step number, from 1).
     """
-    P = theta.shape[0]
-    lr, mu, beta2, eps = hyper[LR], hyper[MU], hyper[BETA2], hyper[EPS]
-    plain = hyper[L2] == 0.0 and hyper[L1] == 0.0 and hyper[CLIP_VALUE] == 0.0
-    factor = 1.0
-    if hyper[CLIP_NORM] > 0.0:
-        plain = False
-        sq = 0.0
-        for i in range(P):
-            g = effective_grad(i, theta, grad, mask, hyper)
-            sq += g * g
-        norm = math.sqrt(sq)
-        if norm > hyper[CLIP_NORM]:
-            factor = hyper[CLIP_NORM] / norm
-    if rule == SGD_:
-        if plain:
-            for i in range(P):
-                theta[i] -= lr * grad[i]
-        else:
-            for i in range(P):
-                theta[i] -= lr * factor * effective_grad(i, theta, grad, mask, hyper)
-    elif rule == MOMENTUM:
-        v = state[0]
-        if plain:
-            for i in range(P):
-                v[i] = mu * v[i] - lr * grad[i]
-                theta[i] += v[i]
-        else:
-            for i in range(P):
-                v[i] = mu * v[i] - lr * factor * effective_grad(i, theta, grad, mask, hyper)
-                theta[i] += v[i]
-    elif rule == ADAGRAD or rule == RMSPROP:
-        G = state[0]
-        keep = 1.0 if rule == ADAGRAD else beta2  # G <- keep G + (1 - keep or 1) g^2
-        add = 1.0 if rule == ADAGRAD else 1.0 - beta2
-        for i in range(P):
-            g = grad[i] if plain else factor * effective_grad(i, theta, grad, mask, hyper)
-            G[i] = keep * G[i] + add * g * g
-            theta[i] -= lr * g / (math.sqrt(G[i]) + eps)
-    else:  # ADAM
-        m, v = state[0], state[1]
-        c1 = 1.0 - mu**t
-        c2 = 1.0 - beta2**t
-        for i in range(P):
-            g = grad[i] if plain else factor * effective_grad(i, theta, grad, mask, hyper)
-            m[i] = mu * m[i] + (1.0 - mu) * g
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            theta[i] -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+    m, v = state[MOMENT1], state[MOMENT2]
+    lr, b1, b2, eps = hyper.lr, hyper.beta1, hyper.beta2, hyper.eps
+    c1 = 1.0 - b1**t
+    c2 = 1.0 - b2**t
+    for i in range(theta.shape[0]):
+        m[i] = b1 * m[i] + (1.0 - b1) * g[i]
+        v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i]
+        theta[i] -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+
+
+@njit(cache=True, inline="always")
+def effective_gradient(theta, grad, mask, hyper, out):
+    """out = g = grad + mask (lambda_2 theta + lambda_1 sign(theta)), clipped by value, then
+    by norm (``out`` is float64, whatever the parameters' dtype)."""
+    c = hyper.clip_value
+    sq = 0.0
+    for i in range(theta.shape[0]):
+        g = grad[i] + mask[i] * (hyper.weight_decay * theta[i] + hyper.l1 * np.sign(theta[i]))
+        if c > 0.0:
+            g = min(max(g, -c), c)
+        out[i] = g
+        sq += g * g
+    norm = math.sqrt(sq)
+    if hyper.clip_norm > 0.0 and norm > hyper.clip_norm:
+        factor = hyper.clip_norm / norm
+        for i in range(theta.shape[0]):
+            out[i] = factor * out[i]
+    return out
+
+
+@njit(cache=True, inline="always")
+def update(hyper, theta, grad, state, mask, work, t):
+    """One step of the rule ``hyper.rule`` at step number t (1-based), in place on theta.
+
+    The rule runs on the raw gradient when nothing is added or clipped (a plain loop that
+    vectorises), else on the effective gradient built in ``work``.
+    """
+    if (
+        hyper.weight_decay == 0.0
+        and hyper.l1 == 0.0
+        and hyper.clip_value == 0.0
+        and hyper.clip_norm == 0.0
+    ):
+        apply_rule(hyper, theta, grad, state, t)
+    else:
+        apply_rule(hyper, theta, effective_gradient(theta, grad, mask, hyper, work), state, t)
+
+
+@njit(cache=True, inline="always")
+def apply_rule(hyper, theta, g, state, t):
+    """theta <- the rule ``hyper.rule`` applied with gradient g."""
+    if hyper.rule == Rule.SGD:
+        sgd(theta, g, state, hyper, t)
+    elif hyper.rule == Rule.MOMENTUM:
+        momentum(theta, g, state, hyper, t)
+    elif hyper.rule == Rule.ADAGRAD:
+        adagrad(theta, g, state, hyper, t)
+    elif hyper.rule == Rule.RMSPROP:
+        rmsprop(theta, g, state, hyper, t)
+    else:
+        adam(theta, g, state, hyper, t)
+
+
+# ---------------------------------------------------------------- the optimizers
 
 
 def _flat(params):
@@ -112,56 +185,86 @@ class Optimizer:
     """Base class: holds the parameters, the rule's state arrays and the hyper-parameters.
 
     ``params`` is ``net.params`` (or any list of float arrays, updated in place).
-    ``weight_decay`` (L2) and ``l1`` apply to ``mask``ed entries (by default the
-    weights of an MLP, i.e. not the biases); ``clip_value``/``clip_norm`` clip g.
-    ``lr`` may be a number or a schedule (see ffnn.optim.schedule).
+    ``weight_decay`` (L2) and ``l1`` apply where ``mask`` is 1: by default the
+    weights of an MLP (``net.params.decay_mask``), every entry of a plain list of
+    arrays. ``clip_value``/``clip_norm`` clip g. ``lr`` is a number; to change it
+    on a schedule, call ``set_lr`` (ffnn.train.fit does, per epoch).
     """
 
-    rule = SGD_
+    rule = Rule.SGD
+    # hyper-parameters of the other rules: 0 (unused) unless a subclass sets them
+    momentum = decay = beta1 = beta2 = eps = 0.0
 
     def __init__(
         self, params, lr=0.01, weight_decay=0.0, l1=0.0, clip_value=None, clip_norm=None, mask=None
     ):
         if isinstance(params, np.ndarray) or not hasattr(params, "__len__") or not len(params):
             raise ValueError("params must be a non-empty list of arrays, e.g. net.params")
+        if callable(lr):
+            raise ValueError(
+                "lr must be a number; apply a schedule with fit(lr_schedule=...) "
+                "or opt.set_lr(schedule(k)) in your own loop"
+            )
         self.params = params
-        self._flat = _flat(params)
-        size = self._flat.size if self._flat is not None else sum(np.size(p) for p in params)
-        dtype = self._flat.dtype if self._flat is not None else np.float64
-        self.schedule = lr if callable(lr) else None
-        self.lr = positive(lr(0) if callable(lr) else lr, "learning rate lr")
-        self.hyper = np.zeros(N_HYPER)
-        self.hyper[LR] = self.lr
-        self.hyper[L2] = in_range(weight_decay, "weight_decay", 0.0, np.inf)
-        self.hyper[L1] = in_range(l1, "l1", 0.0, np.inf)
-        self.hyper[CLIP_VALUE] = 0.0 if clip_value is None else positive(clip_value, "clip_value")
-        self.hyper[CLIP_NORM] = 0.0 if clip_norm is None else positive(clip_norm, "clip_norm")
+        self.flat = _flat(params)
+        size = self.flat.size if self.flat is not None else sum(np.size(p) for p in params)
+        dtype = self.flat.dtype if self.flat is not None else np.float64
+        self.lr = positive(lr, "learning rate lr")
+        self.weight_decay = in_range(weight_decay, "weight_decay", 0.0, np.inf)
+        self.l1 = in_range(l1, "l1", 0.0, np.inf)
+        self.clip_value = 0.0 if clip_value is None else positive(clip_value, "clip_value")
+        self.clip_norm = 0.0 if clip_norm is None else positive(clip_norm, "clip_norm")
         if mask is None:
-            mask = _default_mask(params, size)
-        self.mask = np.ascontiguousarray(mask, dtype=dtype).reshape(-1)
-        if self.mask.size != size:
+            mask = getattr(params, "decay_mask", None)
+        if mask is None:
+            mask = np.ones(size)
+        mask = np.array(mask, dtype=dtype).reshape(-1)  # a copy: the network's mask stays
+        if mask.size != size:
             raise ValueError(f"mask must have {size} entries (one per parameter), got {mask.size}")
+        self.mask = mask
         self.state = np.zeros((2, size), dtype=dtype)
+        self.work = np.zeros(size)
         self.t = 0
 
     def set_lr(self, lr):
-        self.lr = self.hyper[LR] = positive(lr, "learning rate lr")
+        """Set the learning rate (checked to be positive) for the next steps."""
+        self.lr = positive(lr, "learning rate lr")
+
+    def hyper(self):
+        """The Hyper record of this optimizer's current settings."""
+        return Hyper(
+            int(self.rule),
+            self.lr,
+            self.momentum,
+            self.decay,
+            self.beta1,
+            self.beta2,
+            self.eps,
+            self.weight_decay,
+            self.l1,
+            self.clip_value,
+            self.clip_norm,
+        )  # in the order of Hyper's fields
+
+    def stepper(self):
+        """The Stepper record for kernels that take steps themselves (ffnn.train)."""
+        return Stepper(self.hyper(), self.state, self.mask, self.work, self.t)
+
+    def updates(self, theta):
+        """True if this optimizer updates the flat vector ``theta`` (e.g. net.theta)."""
+        return self.flat is theta
 
     def step(self, grads):
         """Apply one update with gradients ``grads`` (parallel to params)."""
         self.t += 1
-        if self.schedule is not None:
-            self.set_lr(self.schedule(self.t - 1))
-        if self._flat is not None:
+        if self.flat is not None:
             g = _flat(grads)
-            if g is None or g.size != self._flat.size:
+            if g is None or g.size != self.flat.size:
                 g = _concat(grads, self.params)
-            update(self.rule, self._flat, g, self.state, self.mask, self.hyper, self.t)
+            update(self.hyper(), self.flat, g, self.state, self.mask, self.work, self.t)
             return
-        theta = _concat(self.params, self.params)
-        update(
-            self.rule, theta, _concat(grads, self.params), self.state, self.mask, self.hyper, self.t
-        )
+        theta, g = _concat(self.params, self.params), _concat(grads, self.params)
+        update(self.hyper(), theta, g, self.state, self.mask, self.work, self.t)
         _scatter(theta, self.params)
 
     def reset(self):
@@ -171,20 +274,6 @@ class Optimizer:
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr:g})"
-
-
-def _default_mask(params, size):
-    flat = _flat(params)
-    if flat is not None and len(params) % 2 == 0:
-        # ffnn.MLP layout: W1, b1, W2, b2, ...: decay the W's only
-        mask = np.zeros(size)
-        pos = 0
-        for k, p in enumerate(params):
-            if k % 2 == 0:
-                mask[pos : pos + p.size] = 1.0
-            pos += p.size
-        return mask
-    return np.ones(size)
 
 
 def _concat(arrays, like):
@@ -213,50 +302,50 @@ def _scatter(theta, params):
 class SGD(Optimizer):
     """theta <- theta - eta g."""
 
-    rule = SGD_
+    rule = Rule.SGD
 
 
 class Momentum(Optimizer):
     """v <- mu v - eta g; theta <- theta + v (002; 000: Dw(t) = -eta dE/dw + alpha Dw(t-1))."""
 
-    rule = MOMENTUM
+    rule = Rule.MOMENTUM
 
     def __init__(self, params, lr=0.01, momentum=0.9, **kwargs):
         super().__init__(params, lr, **kwargs)
-        self.hyper[MU] = in_range(momentum, "momentum", 0.0, 1.0, hi_open=True)
+        self.momentum = in_range(momentum, "momentum", 0.0, 1.0, hi_open=True)
 
 
 class Adagrad(Optimizer):
     """G <- G + g^2; theta <- theta - eta g / (sqrt(G) + eps)."""
 
-    rule = ADAGRAD
+    rule = Rule.ADAGRAD
 
     def __init__(self, params, lr=0.01, eps=1e-8, **kwargs):
         super().__init__(params, lr, **kwargs)
-        self.hyper[EPS] = positive(eps, "eps")
+        self.eps = positive(eps, "eps")
 
 
 class RMSProp(Optimizer):
     """G <- gamma G + (1 - gamma) g^2; theta <- theta - eta g / (sqrt(G) + eps)."""
 
-    rule = RMSPROP
+    rule = Rule.RMSPROP
 
     def __init__(self, params, lr=0.001, decay=0.9, eps=1e-8, **kwargs):
         super().__init__(params, lr, **kwargs)
-        self.hyper[BETA2] = in_range(decay, "decay", 0.0, 1.0, hi_open=True)
-        self.hyper[EPS] = positive(eps, "eps")
+        self.decay = in_range(decay, "decay", 0.0, 1.0, hi_open=True)
+        self.eps = positive(eps, "eps")
 
 
 class Adam(Optimizer):
     """m, v: averages of g, g^2, bias-corrected; theta -= eta m_hat / (sqrt(v_hat) + eps)."""
 
-    rule = ADAM
+    rule = Rule.ADAM
 
     def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, **kwargs):
         super().__init__(params, lr, **kwargs)
-        self.hyper[MU] = in_range(beta1, "beta1", 0.0, 1.0, hi_open=True)
-        self.hyper[BETA2] = in_range(beta2, "beta2", 0.0, 1.0, hi_open=True)
-        self.hyper[EPS] = positive(eps, "eps")
+        self.beta1 = in_range(beta1, "beta1", 0.0, 1.0, hi_open=True)
+        self.beta2 = in_range(beta2, "beta2", 0.0, 1.0, hi_open=True)
+        self.eps = positive(eps, "eps")
 
 
 RULES = {"sgd": SGD, "momentum": Momentum, "adagrad": Adagrad, "rmsprop": RMSProp, "adam": Adam}
@@ -271,10 +360,10 @@ def get(name, params, **kwargs):
 
 
 class schedule:
-    """Learning-rate schedules eta(k) for step (or epoch) k = 0, 1, 2, ...
+    """Learning-rate schedules eta(k) for epoch (or step) k = 0, 1, 2, ...
 
-    Pass one as ``lr=`` to an optimizer (evaluated per update step) or to
-    ffnn.train.fit(lr_schedule=...) (evaluated per epoch).
+    Pass one to ffnn.train.fit(lr_schedule=...), which sets eta(epoch) before every
+    epoch, or call ``opt.set_lr(eta(k))`` before step k in a loop of your own.
     """
 
     @staticmethod

@@ -6,18 +6,36 @@ SGD algorithm (steps 1-6); 000 (Rossi) batch vs on-line learning.
   batch_size = 1      on-line learning (SGD proper, one update per sample)
   batch_size = B      mini-batch: the mean gradient of B samples per update
   batch_size = None   full batch: one update per epoch
-The loss recorded per epoch is the loss over the whole training set after
-the epoch's updates (and over the validation set when given).
+
+``fit`` = ``prepare`` (check the data, build the optimizer, the kernels' Spec and
+Workspace), then per epoch ``run_epoch`` (one kernel call) and ``record_epoch`` (the
+History), with an ``EarlyStopping`` watching the monitored loss. The loss recorded
+per epoch is, by default (record="full"), the loss over the whole training set after
+the epoch's updates; with record="running" it is the mean of the batch losses seen
+during the epoch, as the kernel returns them (no extra pass over the data). The
+validation loss, when given, is always a full pass over the validation set.
 """
+
+from contextlib import nullcontext
 
 import numpy as np
 from numba import njit
 
 from . import activations as act
-from . import losses
-from . import optim as optim_mod
+from . import losses, metrics, optim
 from ._checks import positive_int
-from .network import MLP, backward_kernel, class_labels, forward_kernel
+from .network import (
+    MLP,
+    affine_vec,
+    backward_kernel,
+    bias,
+    forward_kernel,
+    matvec_nt,
+    outer_vec,
+    unit_vector,
+    units,
+    weight_flat,
+)
 
 try:  # the progress bar renders as a widget in JupyterLab, as text elsewhere
     from tqdm.auto import tqdm
@@ -25,114 +43,89 @@ except ImportError:  # pragma: no cover - tqdm is a dependency
     tqdm = None
 
 
-@njit(cache=True, error_model="numpy")
-def train_epoch_kernel(
-    theta, layout, hidden, output, alpha, loss, half, mean, X, T, order, batch_size,
-    rule, state, mask, hyper, t, A_buf, H_buf, D_buf, grad, Xb, Tb,
-):  # fmt: skip
-    """One epoch: for each batch of rows order[s:s+B]: forward, backprop, update.
+# ---------------------------------------------------------------- kernels
 
-    Returns (mean per-sample loss seen during the epoch, new step count t).
+
+@njit(cache=True, error_model="numpy")
+def train_epoch_kernel(spec, theta, X, T, order, batch_size, stepper, ws):
+    """One epoch: for each batch of rows order[s:s+B]: forward, backprop, one update.
+
+    Returns (the sum over the epoch of every sample's loss, taken on its batch before
+    that batch's update; the new step count t).
     """
     n = order.shape[0]
     d = X.shape[1]
     K = T.shape[1]
+    t = stepper.t
     total = 0.0
     for start in range(0, n, batch_size):
         m = min(batch_size, n - start)
-        Xv = Xb[: m * d].reshape((m, d))
-        Tv = Tb[: m * K].reshape((m, K))
+        Xv = ws.Xb[: m * d].reshape((m, d))
+        Tv = ws.Tb[: m * K].reshape((m, K))
         for r in range(m):
             Xv[r, :] = X[order[start + r], :]
             Tv[r, :] = T[order[start + r], :]
-        forward_kernel(theta, layout, hidden, output, alpha, Xv, A_buf, H_buf)
-        scale = 1.0 / m if mean else 1.0
-        value = backward_kernel(
-            theta,
-            layout,
-            hidden,
-            output,
-            alpha,
-            loss,
-            half,
-            scale,
-            Xv,
-            Tv,
-            A_buf,
-            H_buf,
-            D_buf,
-            grad,
-        )
-        total += value * m if mean else value
+        forward_kernel(spec, theta, Xv, ws)
+        value = backward_kernel(spec, theta, Xv, Tv, ws)
+        total += value * m if spec.mean else value
         t += 1
-        optim_mod.update(rule, theta, grad, state, mask, hyper, t)
-    return total / n, t
+        optim.update(stepper.hyper, theta, ws.grad, stepper.state, stepper.mask, stepper.work, t)
+    return total, t
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def online_epoch_kernel(
-    theta, layout, hidden, output, alpha, loss, half, X, T, order,
-    rule, state, mask, hyper, t, a, z, delta, grad,
-):  # fmt: skip
+def online_epoch_kernel(spec, theta, X, T, order, stepper, ws, track_loss):
     """One epoch of on-line learning (batch size 1): the delta rule of 000 (Rossi) per sample.
 
-    For each row x of X in ``order`` (z_i = x_i for the inputs, w_ij from unit i to unit j):
-      forward   a_j = b_j + sum_i z_i w_ij,   z_j = h(a_j)
-      output    delta_k = dl/da_k                 (= y_k - t_k for the matched pairs)
-      backward  delta_i = h'(a_i) sum_j w_ij delta_j
-      gradient  dl/dw_ij = z_i delta_j,   dl/db_j = delta_j
-    and one optimizer update. ``a`` and ``delta`` hold one entry per unit, ``z``
-    the inputs and then every unit. The same arithmetic as train_epoch_kernel with
-    batch_size=1, without building per-layer matrix views for every sample and
-    without reference counting (_nrt=False: it allocates nothing, it only slices
-    its arguments). Returns the new step count t.
+    For each row x of X in ``order``, layer by layer (h^0 = x):
+      forward   a^l = h^{l-1} W^l + b^l,   h^l = f(a^l)
+      output    delta^L = dl/da^L               (= y - t for the matched pairs)
+      backward  dl/dW^l = (h^{l-1})^T delta^l,  dl/db^l = delta^l,
+                delta^{l-1} = (delta^l (W^l)^T) * f'(a^{l-1})
+    and one optimizer update: the arithmetic of train_epoch_kernel with batch_size=1,
+    on vectors (no matrix views built per sample) and without reference counting
+    (_nrt=False: it allocates nothing, and every helper it calls is inlined).
+    Returns (the sum of the samples' losses if ``track_loss`` else 0, new step count t).
     """
+    layout = spec.layout
     L = layout.shape[0]
-    d = X.shape[1]
-    K, uK = layout[L - 1, 1], layout[L - 1, 4]
-    A_out = a[uK : uK + K].reshape((1, K))  # (1, K) views for the loss routines
-    Y_out = z[d + uK : d + uK + K].reshape((1, K))
-    D_out = delta[uK : uK + K].reshape((1, K))
+    A_out = units(ws.A, 1, layout, L - 1)  # (1, K) views for the loss routines
+    Y_out = units(ws.H, 1, layout, L - 1)
+    D_out = units(ws.D, 1, layout, L - 1)
+    t = stepper.t
+    total = 0.0
     for s in range(order.shape[0]):
         r = order[s]
-        for i in range(d):
-            z[i] = X[r, i]
+        x, target = X[r], T[r : r + 1]
+        h = x
         for l in range(L):
-            n_in, n_out, w0, b0, u0 = layout[l, 0], layout[l, 1], layout[l, 2], layout[l, 3], layout[l, 4]  # noqa: E501  # fmt: skip
-            v0 = 0 if l == 0 else d + layout[l - 1, 4]
-            W, z_in, a_l = theta[w0:b0], z[v0 : v0 + n_in], a[u0 : u0 + n_out]
-            for j in range(n_out):
-                a_l[j] = theta[b0 + j]
-            for i in range(n_in):
-                zi = z_in[i]
-                for j in range(n_out):
-                    a_l[j] += zi * W[i * n_out + j]
+            a = unit_vector(ws.A, layout, l)
+            affine_vec(h, weight_flat(theta, layout, l), bias(theta, layout, l), a)
+            h = unit_vector(ws.H, layout, l)
             if l < L - 1:
-                act.activate_vector(hidden, a_l, alpha, z[d + u0 : d + u0 + n_out])
-        act.activate_array(output, A_out, alpha, Y_out)
-        losses.output_delta(loss, output, alpha, A_out, Y_out, T[r : r + 1], half, 1.0, D_out)
+                act.activate_vector(spec.hidden, a, spec.alpha, h)
+        act.activate_array(spec.output, A_out, spec.alpha, Y_out)
+        if track_loss:
+            total += losses.loss_sum(spec, A_out, Y_out, target)
+        losses.output_delta(spec, A_out, Y_out, target, 1.0, D_out)
         for l in range(L - 1, -1, -1):
-            n_in, n_out, w0, b0, u0 = layout[l, 0], layout[l, 1], layout[l, 2], layout[l, 3], layout[l, 4]  # noqa: E501  # fmt: skip
-            v0 = 0 if l == 0 else d + layout[l - 1, 4]
-            W, z_in, delta_l, gW = theta[w0:b0], z[v0 : v0 + n_in], delta[u0 : u0 + n_out], grad[w0:b0]  # noqa: E501  # fmt: skip
-            for i in range(n_in):
-                zi = z_in[i]
-                for j in range(n_out):
-                    gW[i * n_out + j] = zi * delta_l[j]
-            for j in range(n_out):
-                grad[b0 + j] = delta_l[j]
+            delta = unit_vector(ws.D, layout, l)
+            h_prev = x if l == 0 else unit_vector(ws.H, layout, l - 1)
+            outer_vec(h_prev, delta, weight_flat(ws.grad, layout, l))
+            grad_b = bias(ws.grad, layout, l)
+            for j in range(delta.shape[0]):
+                grad_b[j] = delta[j]
             if l > 0:
-                u_in = layout[l - 1, 4]
-                delta_in = delta[u_in : u_in + n_in]
-                for i in range(n_in):
-                    acc = 0.0
-                    for j in range(n_out):
-                        acc += delta_l[j] * W[i * n_out + j]
-                    delta_in[i] = acc
-                act.backprop_vector(hidden, a[u_in : u_in + n_in], z_in, alpha, delta_in)
+                delta_prev = unit_vector(ws.D, layout, l - 1)
+                matvec_nt(delta, weight_flat(theta, layout, l), delta_prev)
+                a_prev = unit_vector(ws.A, layout, l - 1)
+                act.backprop_vector(spec.hidden, a_prev, h_prev, spec.alpha, delta_prev)
         t += 1
-        optim_mod.update(rule, theta, grad, state, mask, hyper, t)
-    return t
+        optim.update(stepper.hyper, theta, ws.grad, stepper.state, stepper.mask, stepper.work, t)
+    return total, t
+
+
+# ---------------------------------------------------------------- the loop around them
 
 
 class History(dict):
@@ -145,19 +138,135 @@ class History(dict):
             raise AttributeError(name) from None
 
 
-def _is_classifier(net):
-    return net.output in ("sigmoid", "softmax")
+class EarlyStopping:
+    """Watch the monitored loss epoch by epoch: keep the best epoch and say when to stop.
+
+    An epoch improves when its loss < best - min_delta. With a ``patience`` p, the
+    weights of the best epoch are kept, ``update`` says stop after p epochs in a row
+    without improvement, and ``restore`` puts the best weights back. With patience
+    None it only keeps track of the best epoch.
+    """
+
+    def __init__(self, patience=None, min_delta=0.0):
+        if patience is not None:
+            patience = positive_int(patience, "early_stopping (patience)")
+        self.patience, self.min_delta = patience, float(min_delta)
+        self.best, self.best_epoch, self.best_theta, self.waited = np.inf, None, None, 0
+
+    def update(self, epoch, loss, theta):
+        """Note the loss of ``epoch`` (theta: the weights after it); True: time to stop."""
+        if loss < self.best - self.min_delta:
+            self.best, self.best_epoch, self.waited = loss, epoch, 0
+            if self.patience is not None:
+                self.best_theta = theta.copy()
+        else:
+            self.waited += 1
+        return self.patience is not None and self.waited >= self.patience
+
+    def restore(self, theta):
+        """Copy the best epoch's weights back into theta (if they were kept)."""
+        if self.best_theta is not None:
+            theta[:] = self.best_theta
+
+
+class Prepared:
+    """What ``prepare`` checked and built for a fit: the data, the loss and the
+    kernels' Spec, the optimizer, the batch size, the row order and the Workspace."""
+
+    def __init__(self, net, X, T, validation, loss, optimizer, batch_size):
+        self.net, self.X, self.T, self.loss = net, X, T, loss
+        self.validation, self.optimizer, self.batch_size = validation, optimizer, batch_size
+        self.spec = net.spec(loss)
+        self.order = np.arange(X.shape[0], dtype=np.int64)
+        self.workspace = net.workspace(batch_size)
+        classifier = metrics.is_classifier(net)
+        self.labels = metrics.class_labels(T, net.sizes[-1]) if classifier else None
+        self.val_labels = None
+        if classifier and validation is not None:
+            self.val_labels = metrics.class_labels(validation[1], net.sizes[-1])
 
 
 def make_optimizer(net, optimizer, lr, **kwargs):
     """An optimizer bound to net.params: a name ("sgd", "momentum", "adam", ...) or an instance."""
-    if isinstance(optimizer, optim_mod.Optimizer):
-        if optimizer._flat is not net.theta:
+    if isinstance(optimizer, optim.Optimizer):
+        if not optimizer.updates(net.theta):
             raise ValueError(
                 "the optimizer was built for other parameters; build it with net.params"
             )
         return optimizer
-    return optim_mod.get(optimizer, net.params, lr=lr, **kwargs)
+    return optim.get(optimizer, net.params, lr=lr, **kwargs)
+
+
+def prepare(
+    net,
+    X,
+    T,
+    loss=None,
+    optimizer="sgd",
+    lr=0.1,
+    batch_size=32,
+    validation=None,
+    reduction="mean",
+    half=True,
+    **optimizer_kwargs,
+):
+    """Check fit's inputs (ValueError saying what was expected) and build a Prepared."""
+    if not isinstance(net, MLP):
+        raise ValueError(f"net must be an ffnn.MLP, got {type(net).__name__}")
+    loss = losses.get(loss or net.default_loss(), reduction, half)
+    X = net.check_inputs(X)
+    T = net.check_targets(T, X.shape[0])
+    n = X.shape[0]
+    B = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError("validation must be a pair (X_val, T_val)")
+        Xv = net.check_inputs(validation[0])
+        validation = (Xv, net.check_targets(validation[1], Xv.shape[0]))
+    opt = make_optimizer(net, optimizer, lr, **optimizer_kwargs)
+    return Prepared(net, X, T, validation, loss, opt, B)
+
+
+def run_epoch(run, track_loss=True):
+    """One pass over the rows in ``run.order``, by one kernel call (it updates net.theta and
+    the optimizer's state). Returns the epoch's running loss -- the mean (for a summed loss,
+    the sum) of the per-sample losses met during the epoch -- or None if not ``track_loss``."""
+    opt, theta, ws = run.optimizer, run.net.theta, run.workspace
+    if run.batch_size == 1:  # the on-line kernel adds up the losses only when asked to
+        total, opt.t = online_epoch_kernel(
+            run.spec, theta, run.X, run.T, run.order, opt.stepper(), ws, track_loss
+        )
+    else:
+        total, opt.t = train_epoch_kernel(
+            run.spec, theta, run.X, run.T, run.order, run.batch_size, opt.stepper(), ws
+        )
+    if not track_loss:
+        return None
+    return total / run.order.size if run.spec.mean else total
+
+
+def record_epoch(hist, run, running_loss=None):
+    """Append the epoch's lr, loss and accuracy (and validation ones) to ``hist``.
+
+    The training loss is ``running_loss`` when given (no accuracy then), else a full
+    evaluation on the training set. Returns the monitored loss: validation if given,
+    else training.
+    """
+    hist["lr"].append(run.optimizer.lr)
+    if running_loss is not None:
+        hist["loss"].append(running_loss)
+    else:
+        value, accuracy = run.net.evaluate(run.X, run.T, run.loss, labels=run.labels)
+        hist["loss"].append(value)
+        if accuracy is not None:
+            hist["accuracy"].append(accuracy)
+    if run.validation is None:
+        return hist["loss"][-1]
+    value, accuracy = run.net.evaluate(*run.validation, run.loss, labels=run.val_labels)
+    hist["val_loss"].append(value)
+    if accuracy is not None:
+        hist["val_accuracy"].append(accuracy)
+    return value
 
 
 def fit(
@@ -177,6 +286,7 @@ def fit(
     lr_schedule=None,
     reduction="mean",
     half=True,
+    record="full",
     progress=True,
     callback=None,
     **optimizer_kwargs,
@@ -186,100 +296,60 @@ def fit(
     optimizer: name or ffnn.optim instance (extra keywords such as momentum=0.9,
     weight_decay=1e-4, clip_norm=1.0 go to the named rule). batch_size: 1
     (on-line), B (mini-batch) or None (full batch). validation: (X_val, T_val).
-    early_stopping: patience in epochs -- stop when the monitored loss (validation
-    if given, else training) has not improved by min_delta for that many epochs,
-    and restore the best weights. lr_schedule: eta(epoch), see ffnn.optim.schedule.
+    early_stopping: patience in epochs (or an EarlyStopping) -- stop when the monitored
+    loss (validation if given, else training) has not improved by min_delta for that
+    many epochs, and restore the best weights. lr_schedule: eta(epoch), see
+    ffnn.optim.schedule. record: "full" (the training loss after each epoch, and
+    the accuracy) or "running" (the mean batch loss during the epoch, no extra pass).
     callback(epoch, history) is called after every epoch; return True to stop.
     """
-    if not isinstance(net, MLP):
-        raise ValueError(f"net must be an ffnn.MLP, got {type(net).__name__}")
-    spec = losses.get(loss or net.default_loss(), reduction, half)
-    X = net._check_X(X)
-    T = net._check_T(T, X.shape[0])
-    n = X.shape[0]
+    run = prepare(
+        net, X, T, loss, optimizer, lr, batch_size, validation, reduction, half, **optimizer_kwargs
+    )
     epochs = positive_int(epochs, "epochs")
-    B = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
-    if early_stopping is not None:
-        early_stopping = positive_int(early_stopping, "early_stopping (patience)")
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError("validation must be a pair (X_val, T_val)")
-        Xv = net._check_X(validation[0])
-        Tv = net._check_T(validation[1], Xv.shape[0])
-    opt = make_optimizer(net, optimizer, lr, **optimizer_kwargs)
-    if opt.schedule is not None:
-        raise ValueError("fit applies lr_schedule per epoch; pass a number as the optimizer's lr")
+    if record not in ("full", "running"):
+        raise ValueError(f"record must be 'full' or 'running', got {record!r}")
     if lr_schedule is not None and not callable(lr_schedule):
         raise ValueError(
             "lr_schedule must be a function of the epoch, e.g. ffnn.optim.schedule.step(0.1)"
         )
-
+    stopper = (
+        early_stopping
+        if isinstance(early_stopping, EarlyStopping)
+        else EarlyStopping(early_stopping, min_delta)
+    )
     rng = np.random.default_rng(seed)
-    A_buf, H_buf, D_buf = net.buffers(B)
-    grad = np.empty_like(net.theta)
-    Xb = np.empty(B * X.shape[1], dtype=net.dtype)
-    Tb = np.empty(B * T.shape[1], dtype=net.dtype)
-    Z_buf = np.empty(X.shape[1] + A_buf.size, dtype=net.dtype)  # on-line: inputs, then units
-    order = np.arange(n, dtype=np.int64)
-    classifier = _is_classifier(net)
-    labels = class_labels(T, net.sizes[-1]) if classifier else None
-    val_labels = class_labels(Tv, net.sizes[-1]) if classifier and validation is not None else None
     hist = History(loss=[], accuracy=[], val_loss=[], val_accuracy=[], lr=[])
     hist.update(best_epoch=None, stopped_early=False)
-    best, best_theta, waited = np.inf, None, 0
-    bar = tqdm(total=epochs, desc="epochs", leave=False) if (progress and tqdm) else None
-    try:
+    with progress_bar(epochs, progress) as bar:
         for epoch in range(epochs):
             if lr_schedule is not None:
-                opt.set_lr(lr_schedule(epoch))
+                run.optimizer.set_lr(lr_schedule(epoch))
             if shuffle:
-                rng.shuffle(order)
-            if B == 1:
-                opt.t = online_epoch_kernel(
-                    net.theta, net.layout, net._hidden, net._output, net.alpha, spec.code,
-                    spec.half, X, T, order, opt.rule, opt.state, opt.mask, opt.hyper, opt.t,
-                    A_buf, Z_buf, D_buf, grad,
-                )  # fmt: skip
-            else:
-                _, opt.t = train_epoch_kernel(
-                    net.theta, net.layout, net._hidden, net._output, net.alpha, spec.code,
-                    spec.half, spec.reduction == "mean", X, T, order, B, opt.rule, opt.state,
-                    opt.mask, opt.hyper, opt.t, A_buf, H_buf, D_buf, grad, Xb, Tb,
-                )  # fmt: skip
-            hist["lr"].append(opt.lr)
-            value, accuracy = net.evaluate(X, T, spec, labels=labels)
-            hist["loss"].append(value)
-            if classifier:
-                hist["accuracy"].append(accuracy)
-            if validation is not None:
-                value, accuracy = net.evaluate(Xv, Tv, spec, labels=val_labels)
-                hist["val_loss"].append(value)
-                if classifier:
-                    hist["val_accuracy"].append(accuracy)
-            monitored = hist["val_loss"][-1] if validation is not None else hist["loss"][-1]
+                rng.shuffle(run.order)
+            running_loss = run_epoch(run, track_loss=record == "running")
+            monitored = record_epoch(hist, run, running_loss)
             if not np.isfinite(monitored):
                 raise FloatingPointError(
                     f"the loss became {monitored} at epoch {epoch + 1}: the learning rate "
-                    f"({opt.lr:g}) is probably too large"
+                    f"({run.optimizer.lr:g}) is probably too large"
                 )
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{hist['loss'][-1]:.4g}")
-            if monitored < best - min_delta:
-                best, waited = monitored, 0
-                hist["best_epoch"] = epoch
-                if early_stopping is not None:
-                    best_theta = net.theta.copy()
-            else:
-                waited += 1
-            if early_stopping is not None and waited >= early_stopping:
+            stop = stopper.update(epoch, monitored, net.theta)
+            hist["best_epoch"] = stopper.best_epoch
+            if stop:
                 hist["stopped_early"] = True
                 break
             if callback is not None and callback(epoch, hist):
                 break
-    finally:
-        if bar is not None:
-            bar.close()
-    if best_theta is not None:
-        net.theta[:] = best_theta
+    stopper.restore(net.theta)
     return hist
+
+
+def progress_bar(epochs, show=True):
+    """A tqdm bar over the epochs (a widget in JupyterLab, text elsewhere), or no bar (None)."""
+    if show and tqdm is not None:
+        return tqdm(total=epochs, desc="epochs", leave=False)
+    return nullcontext()

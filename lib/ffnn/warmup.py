@@ -6,6 +6,7 @@ or autograded submission loads cached machine code (~0.3 s) instead of compiling
 """
 
 import time
+from functools import partial
 
 import numpy as np
 
@@ -25,11 +26,13 @@ def warm_up(verbose=True):
     for dtype in (np.float64, np.float32):
         tag = np.dtype(dtype).name
         net = ffnn.MLP([2, 3, 1], dtype=dtype)
-        step(f"forward {tag}", lambda net=net: net.evaluate(X, T))
-        step(f"backprop {tag}", lambda net=net: net.loss_and_gradients(X, T))
-        step(f"on-line fit {tag}", lambda net=net: ffnn.train.fit(net, X, T, epochs=1, batch_size=1, progress=False))  # noqa: E501  # fmt: skip
-        step(f"mini-batch fit {tag}", lambda net=net: ffnn.train.fit(net, X, T, epochs=1, batch_size=4, progress=False))  # noqa: E501  # fmt: skip
-        step(f"optimizer step {tag}", lambda net=net: ffnn.optim.Adam(net.params).step(net.loss_and_gradients(X, T)[1]))  # noqa: E501  # fmt: skip
+        fit = partial(ffnn.train.fit, net, X, T, epochs=1, progress=False)
+        step(f"forward {tag}", partial(net.evaluate, X, T))
+        step(f"backprop {tag}", partial(net.loss_and_gradients, X, T))
+        step(f"on-line fit {tag}", partial(fit, batch_size=1))
+        step(f"mini-batch fit {tag}", partial(fit, batch_size=4))
+        grads = net.loss_and_gradients(X, T)[1]
+        step(f"optimizer step {tag}", partial(ffnn.optim.Adam(net.params).step, grads))
     step("activations", lambda: [ffnn.activations.get(n).f(X) for n in ffnn.activations.NAMES])
     Xs, ts = ffnn.datasets.separable(n=20, seed=0)
     step("perceptron", lambda: ffnn.perceptron.train(Xs, ts, max_steps=100))

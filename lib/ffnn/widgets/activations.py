@@ -5,7 +5,6 @@ table of activations and derivatives; 001 activation functions. The curves come 
 ffnn.activations, so what is drawn is what the network kernels compute.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import activations
@@ -28,6 +27,8 @@ def saturation(name, alpha=None, threshold=0.05):
 
 def activation_figure(name="sigmoid", alpha=None, a0=None):
     """f and f' side by side; with a0, the point (a0, f(a0)) and the tangent there."""
+    import matplotlib.pyplot as plt
+
     a, f, df = curves(name, alpha)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3.2))
     ax1.plot(a, f, "C0", lw=2)
@@ -51,6 +52,7 @@ def activation_figure(name="sigmoid", alpha=None, a0=None):
 def activation_ui():
     """Pick a function, its alpha and a point a0; see f, f' and the tangent."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     def show(name, alpha, a0):
         uses_alpha = name in ("leaky_relu", "elu")

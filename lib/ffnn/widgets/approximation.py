@@ -7,7 +7,6 @@ figure: 50 points of x^2, sin, |x|, H(x) fit by a 1-3-1 tanh network).
 
 from collections import namedtuple
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import datasets, network, perceptron, train
@@ -55,6 +54,8 @@ def hidden_contributions(net, x):
 
 def bishop_figure(fits):
     """One panel per fit: data (dots), network output (line), hidden units' shares (dashed)."""
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, len(fits), figsize=(3.2 * len(fits), 3.0), squeeze=False)
     x = np.linspace(-1, 1, 200).reshape(-1, 1)
     for ax, fit in zip(axes[0], fits, strict=True):
@@ -70,6 +71,7 @@ def bishop_figure(fits):
 def bishop_ui():
     """Choose the function, the number of hidden units and the epochs; refit and redraw."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     def show(name, hidden, epochs):
         fig = bishop_figure([bishop_fit(name, hidden=hidden, epochs=epochs)])

@@ -5,10 +5,9 @@ modular forward / backward messages; 003 (Cheng) eqs. (6a)-(6f). The numbers com
 ffnn.MLP.forward_all / loss_and_gradients and are checked against ffnn.gradcheck.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import gradcheck, layers, network
+from .. import gradcheck, network, reference
 
 
 def tiny_net(seed=0, hidden="sigmoid", output="sigmoid"):
@@ -43,13 +42,13 @@ def set_weight(net, name, value):
 
 def state(net, x, t, loss="squared"):
     """Everything backprop computes for one sample (x, t): a, h per layer, the deltas
-    dl/da per layer (from the NumPy twin ffnn.layers), the loss and one gradient per parameter,
+    dl/da per layer (from the plain-NumPy ffnn.reference), the loss and one gradient per parameter,
     and the central-difference gradient for comparison."""
     x = np.atleast_2d(np.asarray(x, dtype=float))
     t = np.atleast_2d(np.asarray(t, dtype=float))
     As, Hs = net.forward_all(x)
     value, grads = net.loss_and_gradients(x, t, loss=loss, reduction="sum")
-    _, twin_grads, deltas = layers.backprop(net, x, t, loss, "sum", return_deltas=True)
+    _, twin_grads, deltas = reference.backprop(net, x, t, loss, "sum", return_deltas=True)
     numeric = gradcheck.numerical_gradients(net, x, t, loss=loss, reduction="sum")
     return {
         "a": [A[0] for A in As],
@@ -81,6 +80,8 @@ def backprop_figure(net, x, t, name, loss="squared", s=None):
     """The loss as a function of one weight, with the tangent whose slope backprop computes.
 
     ``s``: the state(net, x, t, loss) already computed, if the caller has it."""
+    import matplotlib.pyplot as plt
+
     s = state(net, x, t, loss) if s is None else s
     p, idx = _locate(net, name)
     w0 = float(net.params[p][idx])
@@ -112,6 +113,7 @@ def state_text(net, s, name):
 def backprop_ui(net=None, x=(0.5, 0.51), t=0.1):
     """Pick a weight and drag its value: forward values, deltas and the gradient update live."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     net = tiny_net() if net is None else net
     names = weight_names(net)

@@ -7,7 +7,6 @@ w = [w_0 (bias), w_1, w_2], as in ffnn.perceptron.
 
 from collections import namedtuple
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import perceptron
@@ -43,6 +42,8 @@ def draw_line(ax, w, lim=3.0, **style):
 
 def neuron_figure(w0=-0.5, w1=1.0, w2=0.5, lim=3.0):
     """The neuron's output sign over the plane, its line, normal w and distance from 0."""
+    import matplotlib.pyplot as plt
+
     w = np.array([w0, w1, w2], dtype=float)
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     g = np.linspace(-lim, lim, 200)
@@ -67,6 +68,7 @@ def neuron_figure(w0=-0.5, w1=1.0, w2=0.5, lim=3.0):
 def neuron_ui():
     """Sliders for w0, w1, w2 redrawing neuron_figure."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     def show(w0, w1, w2):
         fig = neuron_figure(w0, w1, w2)
@@ -107,6 +109,8 @@ def perceptron_frames(X, t, max_steps=10_000, seed=0, w0=None):
 
 def perceptron_figure(X, t, frames, k, lim=None):
     """Data, the line after update k (dashed: before it) and the point that caused it."""
+    import matplotlib.pyplot as plt
+
     t = np.asarray(t).ravel()
     k = int(np.clip(k, 0, len(frames) - 1))
     frame = frames[k]
@@ -132,6 +136,7 @@ def perceptron_figure(X, t, frames, k, lim=None):
 def perceptron_ui(X, t, max_steps=10_000, seed=0):
     """A slider over the updates of one run of the algorithm (and a seed box)."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     state = {}
 

@@ -5,7 +5,6 @@ Lectures: 004 (Chen) "Cost Functions: Maximum Likelihood", "Learning Conditional
 functions"; 002 (Drchal) loss-function table. Every value comes from ffnn.losses.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import activations, losses
@@ -42,6 +41,8 @@ def curves(t=1.0, a=None):
 
 def losses_figure(t=1.0, a0=None):
     """Loss and dl/da against the output pre-activation a, for each output/loss pair."""
+    import matplotlib.pyplot as plt
+
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     for label, (a, value, delta) in curves(t).items():
         ax1.plot(a, value, label=label)
@@ -71,6 +72,7 @@ def delta_table(a0, t):
 def losses_ui():
     """Drag the pre-activation a0 and the target t; read each pair's y, loss and dl/da."""
     import ipywidgets as W
+    import matplotlib.pyplot as plt
 
     def show(a0, t):
         fig = losses_figure(t, a0)

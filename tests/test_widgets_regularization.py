@@ -1,0 +1,62 @@
+"""Notebook 09's widget logic (ffnn.widgets.regularization), called headless.
+
+conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from ffnn.widgets import regularization as rw
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sine():
+    return rw.regression_data()
+
+
+def test_large_net_overfits_few_noisy_points(sine):
+    X, T, Xv, Tv = sine
+    net, h = rw.fit_curve(X, T, validation=(Xv, Tv))
+    assert h.loss[-1] < 0.5 * 0.25**2 / 2  # below the noise floor: it fits the noise
+    assert h.val_loss[-1] > 1.5 * min(h.val_loss)  # validation loss rose again
+
+
+def test_weight_decay_shrinks_the_weights_and_helps_validation(sine):
+    X, T, Xv, Tv = sine
+    runs = {lam: rw.fit_curve(X, T, lam=lam, validation=(Xv, Tv)) for lam in (0.0, 1e-2, 1.0)}
+    norms = [rw.weight_norm(runs[lam][0]) for lam in (0.0, 1e-2, 1.0)]
+    assert norms[0] > norms[1] > norms[2]
+    val = {lam: runs[lam][1].val_loss[-1] for lam in runs}
+    assert val[1e-2] < val[0.0]
+    assert runs[1.0][1].loss[-1] > runs[0.0][1].loss[-1]  # too much decay underfits
+
+
+def test_early_stopping_restores_the_best_weights(sine):
+    X, T, Xv, Tv = sine
+    net, h = rw.fit_curve(X, T, validation=(Xv, Tv), early_stopping=100)
+    assert h.stopped_early and len(h.loss) < 3000
+    assert net.loss(Xv, Tv) == pytest.approx(min(h.val_loss))
+
+
+def test_jitter_copies_inputs_with_noise():
+    X, T = np.zeros((5, 1)), np.arange(5.0).reshape(-1, 1)
+    Xn, Tn = rw.jitter(X, T, copies=4, sigma=0.1, seed=0)
+    assert Xn.shape == (20, 1) and Tn.shape == (20, 1)
+    np.testing.assert_array_equal(Tn[5:10], T)
+    assert 0.05 < Xn.std() < 0.2
+
+
+def test_regularization_figure_titles_lambda():
+    fig = rw.regularization_figure(lam=0.01, epochs=50)
+    assert "0.01" in fig.axes[0].get_title()
+
+
+def test_regularization_ui_builds_headless():
+    ui = rw.regularization_ui(epochs=50)
+    assert "λ" in ui.children[0].description
