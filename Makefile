@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1 || true
-	$(BIN)/python -m ffnn.warmup  # compile and cache the Numba kernels once (~30 s)
+	$(BIN)/python -m ffnn.warmup  # compile and cache the Numba kernels once (time: README)
 	touch $(STAMP)
 
 $(BENCH_STAMP): $(STAMP)

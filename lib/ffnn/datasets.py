@@ -71,11 +71,17 @@ def separable(n=100, dim=2, margin=0.1, seed=0, labels="pm1"):
     w = rng.normal(size=dim)
     w /= np.linalg.norm(w)
     b = rng.uniform(-0.2, 0.2)
+    if not 0 <= margin < 0.5:  # (not ...) also refuses NaN
+        raise ValueError(f"margin must be a number in [0, 0.5), got {margin!r}")
     X = np.empty((0, dim))
-    while X.shape[0] < n:
+    for _ in range(1000):
+        if X.shape[0] >= n:
+            break
         cand = rng.uniform(-1, 1, size=(2 * n, dim))
         keep = np.abs(cand @ w + b) >= margin
         X = np.vstack([X, cand[keep]])
+    else:
+        raise ValueError(f"could not draw {n} points at margin {margin} from the hyperplane")
     X = X[:n]
     return X, _labels((X @ w + b > 0).astype(float), labels)
 

@@ -9,20 +9,22 @@ import numpy as np
 
 
 def numerical_gradient(f, x, h=1e-6):
-    """Central-difference gradient of the scalar f() at x (perturbed in place, then restored)."""
-    x = np.asarray(x)
-    if x.dtype != np.float64:
-        raise ValueError(f"x must be a float64 array (perturbed in place), got {x.dtype}")
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
+    """Central-difference gradient of the scalar f() at x (perturbed in place, then
+    restored; x may be a view such as W.T: each entry is perturbed where it lives)."""
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise ValueError(
+            f"x must be a float64 NumPy array (perturbed in place), got {type(x).__name__} "
+            f"of {getattr(x, 'dtype', '?')}"
+        )
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
         up = f()
-        flat[i] = old - h
+        x[i] = old - h
         down = f()
-        flat[i] = old
-        gflat[i] = (up - down) / (2.0 * h)
+        x[i] = old
+        grad[i] = (up - down) / (2.0 * h)
     return grad
 
 

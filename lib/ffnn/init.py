@@ -12,7 +12,7 @@ flow back to each, so they never differ (the symmetry problem).
 
 import numpy as np
 
-from ._checks import lookup, positive
+from ._checks import lookup, positive, positive_int
 
 
 def constant(n_in, n_out, rng, value=0.0):
@@ -74,4 +74,5 @@ def get(name):
 
 def weights(name, n_in, n_out, rng, **kwargs):
     """W (n_in, n_out) drawn with scheme ``name``; kwargs go to the scheme (sigma, value)."""
-    return get(name)(n_in, n_out, rng, **kwargs)
+    scheme = get(name)
+    return scheme(positive_int(n_in, "n_in"), positive_int(n_out, "n_out"), rng, **kwargs)

@@ -1,8 +1,8 @@
 """Compile every kernel once so that Numba caches it: ``python -m ffnn.warmup``.
 
 ``make`` runs this when it (re)creates the environment, so the first notebook, widget
-or autograded submission loads cached machine code (~0.3 s) instead of compiling
-(~15 s in all). Prints the seconds spent per group of kernels.
+or autograded submission loads cached machine code instead of compiling every kernel
+(the README states the measured time). Prints the seconds spent per group of kernels.
 """
 
 import time

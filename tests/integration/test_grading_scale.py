@@ -11,17 +11,17 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from autograder import ROOT
 from autograder.postgres import server_binaries, temporary_server
 from autograder.samples import course_copy
 
 pytestmark = pytest.mark.slow
 
 STUDENTS = ["blank", "crash", "full", "meta", "partial"]
-EXPECTED = json.loads((Path(__file__).parents[1] / "autograder/samples/expected.json").read_text())
+EXPECTED = json.loads((ROOT / "autograder" / "samples" / "expected.json").read_text())
 FIELDS = ("status", "score", "max_score", "auto_score", "auto_max_score", "message")
 
 

@@ -3,7 +3,6 @@ closed forms or independent NumPy), seeds, the shipped digits, and bad input."""
 
 import numpy as np
 import pytest
-
 from ffnn import datasets as ds
 
 GENERATED = ["blobs", "circles", "moons", "spirals", "gaussians", "quadrants"]
@@ -187,3 +186,9 @@ def test_train_test_split_partitions_the_rows():
 def test_bad_input_raises_a_clear_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("margin", [-0.1, 0.5, float("nan")])
+def test_separable_refuses_a_margin_it_cannot_keep(margin):
+    with pytest.raises(ValueError, match="margin"):
+        ds.separable(n=5, dim=1, margin=margin)

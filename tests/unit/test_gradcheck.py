@@ -1,10 +1,9 @@
 """ffnn.gradcheck: central differences against analytic gradients, their O(h^2) error,
 the parameters left untouched, and relative_error on an MLP with right and wrong grads."""
 
+import ffnn
 import numpy as np
 import pytest
-
-import ffnn
 from ffnn.gradcheck import compare, numerical_gradient, numerical_gradients, relative_error
 
 
@@ -65,18 +64,13 @@ def test_non_float64_x_is_rejected(dtype):
         numerical_gradient(lambda: 0.0, np.zeros(3, dtype=dtype))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="numerical_gradient perturbs x.reshape(-1), a copy for a non-contiguous x "
-    "(e.g. W.T), so f never sees the perturbation and the gradient is silently 0",
-)
-def test_non_contiguous_x_is_handled_or_rejected():
-    x = np.arange(6.0).reshape(2, 3).T
-    try:
-        g = numerical_gradient(lambda: float(np.sum(x**2)), x)
-    except ValueError:
-        return
+def test_a_view_is_perturbed_where_it_lives():
+    """x = W.T is not contiguous: the perturbation must reach W, not a copy."""
+    W = np.arange(6.0).reshape(2, 3)
+    x = W.T
+    g = numerical_gradient(lambda: float(np.sum(W**2)), x)
     np.testing.assert_allclose(g, 2 * x, atol=1e-6)
+    assert np.array_equal(W, np.arange(6.0).reshape(2, 3)), "restored"
 
 
 def test_compare_closed_forms():
