@@ -38,6 +38,14 @@ def _check(student):
     return student.strip()
 
 
+def grade_as(student):
+    """Fix the id for good: later ``use_student`` lines and environment variables no
+    longer change it. The grader calls this on its own private copy of this module."""
+    global _fixed
+    _fixed = str(student)
+    return _fixed
+
+
 def use_student(student):
     """Remember the student id typed at the top of an assignment. Where the id is
     already known (at grading, on JupyterHub) that id is used and this line is

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from autograder import ROOT, assignments
+from autograder.trusted import is_numbers
 
 IDS = assignments(ROOT)
 STUDENTS = ("alice", "bob")
@@ -25,16 +26,6 @@ def _source(aid):
 
 def _meta(cell):
     return cell.metadata.get("nbgrader", {})
-
-
-def _is_numbers(cell):
-    m = _meta(cell)
-    return (
-        cell.cell_type == "code"
-        and m.get("locked")
-        and not m.get("solution")
-        and (not m.get("grade"))
-    )
 
 
 def _is_test(cell):
@@ -117,7 +108,7 @@ def test_student_id_and_numbers_cells_follow_the_convention(aid):
     assert all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
     assert "use_student" in imports.source
     assert not _meta(id_cell) and re.match(r'use_student\(""\)', id_cell.source)
-    numbers = [c for c in cells if _is_numbers(c)]
+    numbers = [c for c in cells if is_numbers(c)]
     hand = [c for c in cells if _meta(c).get("solution") and _meta(c)["grade_id"].endswith("_hand")]
     for c in numbers:
         assert _meta(c)["grade_id"].startswith(aid.split("_")[0] + "_numbers_")
@@ -175,7 +166,7 @@ def test_solutions_pass_every_test(aid, student):
 def test_students_get_their_own_numbers(aid):
     """Every numbers cell draws different values for two students, and the same ones
     again for the same student."""
-    cells = [c for c in _source(aid).cells if _is_numbers(c)]
+    cells = [c for c in _source(aid).cells if is_numbers(c)]
     imports = _source(aid).cells[1].source
 
     def draw(student, cell):
@@ -243,7 +234,7 @@ def test_visible_tests_give_no_answer_away(aid):
     """No visible test uses a hand question's numbers or prints; each one passes for
     the solution and for a wrong answer of the right type and shape."""
     cells = _source(aid).cells
-    drawn = set().union(*(_stored(ast.parse(c.source)) for c in cells if _is_numbers(c)))
+    drawn = set().union(*(_stored(ast.parse(c.source)) for c in cells if is_numbers(c)))
     names = _answers(aid)
     for c in cells:
         if not _is_test(c):
