@@ -4,9 +4,9 @@ that give nothing away, one value per test), lecture alignment, and that failing
 diagnose the usual mistakes."""
 
 import ast
-import contextlib
 import os
 import re
+from unittest import mock
 
 import nbformat
 import numpy as np
@@ -46,17 +46,8 @@ def _loaded(tree):
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-@contextlib.contextmanager
 def _as_student(student):
-    saved = os.environ.get("FFNN_STUDENT_ID")
-    os.environ["FFNN_STUDENT_ID"] = student
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("FFNN_STUDENT_ID", None)
-        else:
-            os.environ["FFNN_STUDENT_ID"] = saved
+    return mock.patch.dict(os.environ, {"FFNN_STUDENT_ID": student})
 
 
 def test_assignments_in_teaching_order():

@@ -5,17 +5,9 @@ conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
 
 import ffnn
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from ffnn.widgets import descent as dw
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 # ---------------------------------------------------------------- gradient descent on surfaces
 

@@ -3,17 +3,9 @@
 conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 from ffnn import metrics
 from ffnn.widgets import evaluation as ew
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_confusion_figure_writes_the_counts():

@@ -4,17 +4,10 @@ conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
 """
 
 import ffnn
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from ffnn.widgets import descent as dw
 from ffnn.widgets import initialization as iw
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_constant_init_keeps_hidden_units_identical():

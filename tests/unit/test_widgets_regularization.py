@@ -3,16 +3,9 @@
 conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from ffnn.widgets import regularization as rw
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
