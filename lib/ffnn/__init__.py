@@ -6,8 +6,10 @@ train, metrics, reference, widgets. Kernels are Numba ``@njit(cache=True)`` func
 sit next to the small Python API around them.
 
 Conventions: float64, row-vector data ``X`` of shape (n_samples, n_features),
-a layer computes ``A = X @ W + b`` with ``W`` of shape (n_in, n_out); the
-lectures' ``a_j = sum_i w_ji x_i + b_j`` is column ``j`` of that product.
+a layer computes ``A = X @ W + b`` with ``W`` of shape (n_in, n_out), so
+``W[i, j]`` is the weight from unit i of the layer below to unit j of the layer
+above and ``a_j = sum_i W[i, j] x_i + b_j`` is column ``j`` of that product. How each
+set of lecture notes indexes that weight: course/SYLLABUS.md, "Weight indices".
 """
 
 import os as _os

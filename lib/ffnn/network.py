@@ -9,8 +9,10 @@ and backprop runs the deltas down from the output:
     delta^L     = dL/dA^L                       (= (Y - T)/n for matched pairs)
     dL/dW^l     = (H^{l-1})^T delta^l,   dL/db^l = sum_rows delta^l
     delta^{l-1} = (delta^l (W^l)^T) * f'(A^{l-1})
-``W^l`` has shape (n_in, n_out); the lectures' w_ji (from unit i to unit j)
-is ``W[i, j]`` here, and their column form a = W x is our row form a = x W.
+``W^l`` has shape (n_in, n_out): ``W[i, j]`` is the weight from unit i of the layer
+below to unit j of the layer above. Each set of lecture notes indexes it its own way
+(003 writes a_i = sum_j w_ij h_j, the column form a = w h: its w_ij is our W[j, i] and
+its matrix w our W.T); the table "Weight indices" in course/SYLLABUS.md maps them all.
 
 All parameters live in one flat vector ``theta``; ``net.params`` are views
 into it ([W1, b1, W2, b2, ...]) and the gradients come back the same way,
@@ -101,6 +103,12 @@ def units(buf, n, layout, l):
     """The (n, n_out) block of layer l in a per-unit buffer (A, H or delta)."""
     n_out, at = layout[l, N_OUT], layout[l, UNITS_AT]
     return buf[n * at : n * (at + n_out)].reshape((n, n_out))
+
+
+# The same three views as plain Python, for the Python API: same slicing, no compiled
+# call, so building a network never waits for Numba (and NUMBA_DISABLE_JIT=1, which
+# `make mutation` uses, leaves no .py_func to ask for).
+py_weight, py_bias, py_units = (getattr(f, "py_func", f) for f in (weight, bias, units))
 
 
 # ---------------------------------------------------------------- small linear algebra
@@ -314,7 +322,7 @@ class MLP:
         self.theta = np.zeros(n_params, dtype=self.dtype)
         self._decay_mask = np.zeros_like(self.theta)  # 1 on the weights, 0 on the biases
         for l in range(self.n_layers):
-            weight.py_func(self._decay_mask, self.layout, l)[:] = 1.0
+            py_weight(self._decay_mask, self.layout, l)[:] = 1.0
         self.params = self.views(self.theta)
         self.reinitialize(init, seed, **(init_kwargs or {}))
         self._workspaces = {}
@@ -334,12 +342,10 @@ class MLP:
 
     def views(self, flat):
         """[W1, b1, W2, b2, ...] as views into ``flat``, a vector laid out like theta."""
-        # the kernels' view helpers run as plain Python here (py_func): same
-        # slicing, no compiled call, so building a network never waits for Numba
         arrays = []
         for l in range(self.n_layers):
-            arrays.append(weight.py_func(flat, self.layout, l))
-            arrays.append(bias.py_func(flat, self.layout, l))
+            arrays.append(py_weight(flat, self.layout, l))
+            arrays.append(py_bias(flat, self.layout, l))
         return ParamList(arrays, flat, self._decay_mask)
 
     def reinitialize(self, init="xavier", seed=0, **init_kwargs):
@@ -468,7 +474,7 @@ class MLP:
         """Y = H^L, the network's output for every row of X, shape (n_samples, n_outputs)."""
         X = self.check_inputs(X)
         ws = self._forward(X, self.spec())
-        return units.py_func(ws.H, X.shape[0], self.layout, self.n_layers - 1).copy()
+        return py_units(ws.H, X.shape[0], self.layout, self.n_layers - 1).copy()
 
     __call__ = forward
 
@@ -477,8 +483,8 @@ class MLP:
         X = self.check_inputs(X)
         ws = self._forward(X, self.spec())
         n = X.shape[0]
-        As = [units.py_func(ws.A, n, self.layout, l).copy() for l in range(self.n_layers)]
-        Hs = [units.py_func(ws.H, n, self.layout, l).copy() for l in range(self.n_layers)]
+        As = [py_units(ws.A, n, self.layout, l).copy() for l in range(self.n_layers)]
+        Hs = [py_units(ws.H, n, self.layout, l).copy() for l in range(self.n_layers)]
         return As, Hs
 
     def loss_and_gradients(self, X, T, loss=None, reduction="mean", half=True):
@@ -500,7 +506,7 @@ class MLP:
         T = self.check_targets(T, X.shape[0])
         ws = self._forward(X, spec)
         n, last = X.shape[0], self.n_layers - 1
-        A, Y = units.py_func(ws.A, n, self.layout, last), units.py_func(ws.H, n, self.layout, last)
+        A, Y = py_units(ws.A, n, self.layout, last), py_units(ws.H, n, self.layout, last)
         total = losses.loss_sum(spec, A, Y, T)
         return Y, T, float(total / n if spec.mean else total)
 

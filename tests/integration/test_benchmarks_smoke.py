@@ -80,9 +80,8 @@ def test_paired_interleaves_and_summary_is_a_rate():
     assert common.fmt_rate(1_530_000) == "1.53M" and common.fmt_rate(312_400) == "312k"
 
 
-def test_sklearn_runs_the_same_sgd_when_installed():
-    if peer("sklearn") is None:
-        pytest.skip("scikit-learn is not installed (a benchmark extra: make bench installs it)")
+def test_sklearn_runs_the_same_sgd(require):
+    require("scikit-learn", peer("sklearn") is not None, "pip: the test extra")
     diffs = online_sgd.same_maths(n=50, epochs=2)
     assert diffs["scikit-learn"] < 1e-12
 

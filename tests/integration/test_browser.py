@@ -3,6 +3,7 @@ playwright. The playground: run all cells, check the controls render, press step
 see the loss readout move, pause, save a screenshot to tests/artifacts/playground.png. Every
 lecture notebook with a widget: run all cells, its widgets render, no cell raises."""
 
+import importlib.util
 import os
 import re
 import shutil
@@ -30,13 +31,10 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, require):
     """JupyterLab serving a copy of course/, no token, private config dirs."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium)"
-        )
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    require("Chromium", os.path.exists(CHROMIUM), f"Debian's package chromium at {CHROMIUM}")
+    require("playwright", importlib.util.find_spec("playwright"), "pip: the test extra")
     tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "course"
     shutil.copytree(NOTEBOOK.parent, root, ignore=shutil.ignore_patterns("playground*"))
@@ -166,6 +164,7 @@ def test_playground_runs_in_jupyterlab(lab, browser):
     try:
         ui = page.locator(".ffnn-playground").first
         ui.wait_for(timeout=180_000)
+        ui.scroll_into_view_if_needed()  # Run All leaves the view at the notebook's end
         # the controls rendered
         for label in ("play", "step", "reset", "+ layer", "save weights"):
             assert ui.locator("button", has_text=label).count() >= 1, label

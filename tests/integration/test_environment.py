@@ -51,10 +51,50 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_readme_example_runs():
-    """The library example in the README is real code that runs as printed."""
+def _check_playground_block(ns, printed):
+    """The playground trained 200 epochs headless and its readout says so, with its losses."""
+    pg = ns["pg"]
+    assert pg.epoch == 200 and len(pg.train_loss) == len(pg.test_loss) == 201
+    assert printed.strip() == pg.readout()
+    assert pg.readout() == (
+        f"epoch 200 · train loss {pg.train_loss[-1]:.3f} · test loss {pg.test_loss[-1]:.3f}"
+    )
+    assert pg.train_loss[-1] < 0.8 * pg.train_loss[0]  # it did learn the spiral
+
+
+def _check_library_block(ns, printed):
+    """XOR learned exactly (predictions 0 1 1 0), gradients parallel to the parameters, and
+    the gradient check's relative error tiny."""
+    import numpy as np
+
+    net, X, T, grads, history = ns["net"], ns["X"], ns["T"], ns["grads"], ns["history"]
+    assert [g.shape for g in grads] == [p.shape for p in net.params]
+    assert len(history.loss) == 500 and history.loss[-1] < 0.1 * history.loss[0]
+    np.testing.assert_array_equal(net.predict(X).ravel(), T.ravel())
+    shown, error = printed.strip().rsplit("]", 1)
+    assert shown == "[0 1 1 0" and 0 <= float(error) < 1e-6
+
+
+README_CHECKS = {"Playground(": _check_playground_block, "ffnn.MLP(": _check_library_block}
+
+
+def test_readme_example_runs_and_does_what_it_says():
+    """Every python block of the README runs as printed, and does what the README says."""
+    import contextlib
+    import io
+
     text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks, "README has no python example"
+    checked = set()
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
+        keys = [key for key in README_CHECKS if key in block]
+        assert len(keys) == 1, f"no check (or more than one) for this README block:\n{block}"
+        ns, out = {}, io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), ns)
+        README_CHECKS[keys[0]](ns, out.getvalue())
+        checked.add(keys[0])
+    assert checked == set(README_CHECKS), (
+        f"README lost the example(s) {set(README_CHECKS) - checked}"
+    )

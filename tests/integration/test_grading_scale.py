@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import distributed
 import pytest
 
 from autograder import ROOT
@@ -71,11 +72,10 @@ def serial(tmp_path_factory):
 
 
 @pytest.fixture
-def postgres():
+def postgres(require):
     """A PostgreSQL server of our own (one per test, ~1 s), in a temporary folder,
     reached by Unix socket."""
-    if server_binaries() is None:
-        pytest.skip("no PostgreSQL server (Debian package postgresql; .ci/run installs it)")
+    require("PostgreSQL server", server_binaries() is not None, "Debian's package postgresql")
     with temporary_server() as url:
         yield url
 
@@ -132,7 +132,6 @@ def test_postgresql_gradebook_killed_run_resumes_without_losing_anything(
 def test_dask_local_cluster_grades_like_the_local_run(serial, tmp_path):
     """The whole sample set (controls and attacks) on two Dask worker processes: every
     expected score and status, and the same grades and feedback as the local run."""
-    distributed = pytest.importorskip("distributed")
     course = course_copy(tmp_path)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -155,7 +154,6 @@ def test_dask_local_cluster_grades_like_the_local_run(serial, tmp_path):
 def test_dask_workers_record_into_postgresql(serial, postgres, tmp_path):
     """Dask workers that share the course folder write the PostgreSQL gradebook
     themselves (no single writer), with the same grades."""
-    distributed = pytest.importorskip("distributed")
     env = {"FFNN_GRADEBOOK_URL": postgres}
     course = course_copy(tmp_path, students=STUDENTS, env=env)
     os.environ.update(env)  # the LocalCluster's workers inherit it

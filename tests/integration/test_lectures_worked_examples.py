@@ -1,5 +1,7 @@
 """The lectures' worked examples, reproduced with the library to the printed digits."""
 
+import math
+
 import ffnn
 import numpy as np
 import pytest
@@ -13,30 +15,45 @@ def test_001_hand_computed_gradient_step():
     dJ/dw1 = 0.06, w1' = 0.29, w2' = 0.34.
     Erratum: the slide multiplies by 0.51 (x2) for dSigma/dw1, which is x1 = 0.50.
     Both products round to 0.06; the library gives the correct one, 0.0595.
+
+    Every factor is first worked out here by hand (math.exp, no library), checked against
+    the slide's printed digits, and only then compared with what the library computes.
     """
-    net = ffnn.MLP([2, 1], output="sigmoid")
-    net.set_params({"W1": [[0.35], [0.40]], "b1": [0.0]})
-    x, y = np.array([[0.50, 0.51]]), np.array([[0.10]])
-    (A,), (H,) = net.forward_all(x)
-    sigma, y_hat = A[0, 0], H[0, 0]
-    J, grads = net.loss_and_gradients(x, y, loss="squared", half=True)
-    dJ_dyhat = y_hat - y[0, 0]
+    x1, x2, w1, w2, y, eta = 0.50, 0.51, 0.35, 0.40, 0.10, 1.0
+    sigma = w1 * x1 + w2 * x2  # 0.175 + 0.204
+    y_hat = 1 / (1 + math.exp(-sigma))
+    J = 0.5 * (y - y_hat) ** 2
+    dJ_dyhat = y_hat - y
     dyhat_dsigma = y_hat * (1 - y_hat)
-    printed = {"Sigma": 0.38, "y_hat": 0.59, "J": 0.12, "dJ/dy_hat": 0.49, "sigma'": 0.24}
-    ours = {"Sigma": sigma, "y_hat": y_hat, "J": J, "dJ/dy_hat": dJ_dyhat, "sigma'": dyhat_dsigma}
+    dJ_dw1, dJ_dw2 = dJ_dyhat * dyhat_dsigma * x1, dJ_dyhat * dyhat_dsigma * x2
+    w1_new, w2_new = w1 - eta * dJ_dw1, w2 - eta * dJ_dw2
+    y_new = 1 / (1 + math.exp(-(w1_new * x1 + w2_new * x2)))
+    # the slide's digits
+    assert sigma == pytest.approx(0.379, abs=1e-15)
+    printed = {"Sigma": 0.38, "y_hat": 0.59, "J": 0.12, "dJ/dy_hat": 0.49, "sigma'": 0.24,
+               "dJ/dw1": 0.06, "w1'": 0.29, "w2'": 0.34}  # fmt: skip
+    by_hand = {"Sigma": sigma, "y_hat": y_hat, "J": J, "dJ/dy_hat": dJ_dyhat,
+               "sigma'": dyhat_dsigma, "dJ/dw1": dJ_dw1, "w1'": w1_new, "w2'": w2_new}  # fmt: skip
     for key, value in printed.items():
-        assert round(ours[key], 2) == value, key
-    dJ_dw1, dJ_dw2 = grads[0][:, 0]
-    assert dJ_dw1 == pytest.approx(dJ_dyhat * dyhat_dsigma * 0.50, rel=1e-12)  # x1, not 0.51
-    assert dJ_dw2 == pytest.approx(dJ_dyhat * dyhat_dsigma * 0.51, rel=1e-12)
+        assert round(by_hand[key], 2) == value, key
     assert round(dJ_dw1, 4) == 0.0595 and round(dJ_dyhat * dyhat_dsigma * 0.51, 4) == 0.0607
-    assert round(dJ_dw1, 2) == round(dJ_dw2, 2) == 0.06
-    ffnn.optim.SGD([net.params[0]], lr=1.0).step([grads[0]])
-    w1, w2 = net.params[0][:, 0]
-    assert (round(w1, 2), round(w2, 2)) == (0.29, 0.34)
-    # the follow-up exercise: the new output is closer to the target, the error went down
-    assert net.loss(x, y, loss="squared") < J
-    assert round(net.forward(x)[0, 0], 4) == 0.5789
+    assert round(y_new, 4) == 0.5789 and y_new < y_hat  # the follow-up: closer to the target
+
+    # the library, step by step, against those numbers
+    net = ffnn.MLP([2, 1], output="sigmoid")
+    net.set_params({"W1": [[w1], [w2]], "b1": [0.0]})
+    X, T = np.array([[x1, x2]]), np.array([[y]])
+    (A,), (H,) = net.forward_all(X)
+    assert A[0, 0] == pytest.approx(sigma, rel=1e-14)
+    assert H[0, 0] == pytest.approx(y_hat, rel=1e-14)
+    loss, grads = net.loss_and_gradients(X, T, loss="squared", half=True)
+    assert loss == pytest.approx(J, rel=1e-12)
+    np.testing.assert_allclose(grads[0][:, 0], [dJ_dw1, dJ_dw2], rtol=1e-12)
+    assert grads[1][0] == pytest.approx(dJ_dyhat * dyhat_dsigma, rel=1e-12)  # dJ/db = delta
+    ffnn.optim.SGD([net.params[0]], lr=eta).step([grads[0]])
+    np.testing.assert_allclose(net.params[0][:, 0], [w1_new, w2_new], rtol=1e-12)
+    assert net.forward(X)[0, 0] == pytest.approx(y_new, rel=1e-12)
+    assert net.loss(X, T, loss="squared") == pytest.approx(0.5 * (y_new - y) ** 2, rel=1e-12)
 
 
 def test_004_xor_with_a_relu_hidden_layer():
@@ -73,4 +90,7 @@ def test_softmax_cross_entropy_output_delta_is_y_minus_t():
     x = np.array([[0.2, -0.4, 1.0]])
     t = ffnn.losses.one_hot(np.array([2]), 4)
     _, grads = net.loss_and_gradients(x, t, loss="ce")
-    np.testing.assert_allclose(grads[1], (net.forward(x) - t)[0])  # db = delta = y - t
+    a = x @ net.params[0] + net.params[1]
+    y = np.exp(a - a.max()) / np.exp(a - a.max()).sum()  # softmax, written out
+    np.testing.assert_allclose(grads[1], (y - t)[0], rtol=1e-12, atol=1e-15)  # db = y - t
+    np.testing.assert_allclose(grads[0], x.T @ (y - t), rtol=1e-12, atol=1e-15)  # dW = x^T delta

@@ -37,6 +37,46 @@ def test_activation_kernel_agrees_with_numpy_formula(name, formula):
     np.testing.assert_allclose(act.get(name).f(a), formula(a), rtol=1e-12, atol=1e-15)
 
 
+# closed forms written here (not the library's): f(a) and f'(a) with the parameter alpha
+WITH_ALPHA = {
+    "leaky_relu": (
+        lambda a, alpha: np.where(a > 0, a, alpha * a),
+        lambda a, alpha: np.where(a > 0, 1.0, alpha),
+    ),
+    "elu": (
+        lambda a, alpha: np.where(a > 0, a, alpha * (np.exp(np.minimum(a, 0)) - 1)),
+        lambda a, alpha: np.where(a > 0, 1.0, alpha * np.exp(np.minimum(a, 0))),
+    ),
+}
+ALPHA_CASES = [("leaky_relu", 0.2), ("leaky_relu", 3.0), ("elu", 0.5), ("elu", 2.0), ("elu", 0.1)]
+
+
+@pytest.mark.parametrize("name, alpha", ALPHA_CASES)
+def test_derivative_with_a_non_default_alpha_is_the_closed_form(name, alpha):
+    """leaky ReLU' = alpha and ELU' = alpha e^a (= f + alpha) for a <= 0, whatever alpha."""
+    a = np.linspace(-4, 4, 81)
+    a = a[np.abs(a) > 1e-3]
+    f, df = WITH_ALPHA[name]
+    fn = act.get(name, alpha)
+    assert fn.alpha == alpha
+    np.testing.assert_allclose(fn.f(a), f(a, alpha), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fn.df(a), df(a, alpha), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fn.df(a), central(lambda x: f(x, alpha), a), rtol=1e-6, atol=1e-8)
+    A = a[:80].reshape(8, 10)  # a batch (2-D) and one number give the same values
+    np.testing.assert_allclose(fn.df(A), df(A, alpha), rtol=1e-12, atol=1e-15)
+    assert float(fn.df(-1.0)) == pytest.approx(float(df(np.array(-1.0), alpha)), rel=1e-12)
+    np.testing.assert_allclose(getattr(act, name)(a, alpha), f(a, alpha), rtol=1e-12, atol=1e-15)
+
+
+def test_alpha_changes_the_derivative_where_a_is_negative_only():
+    a = np.array([-2.0, -0.5, 0.5, 2.0])
+    for name in WITH_ALPHA:
+        one, other = act.get(name, 0.3).df(a), act.get(name, 1.7).df(a)
+        np.testing.assert_allclose(other[:2] / one[:2], 1.7 / 0.3, rtol=1e-12)
+        np.testing.assert_array_equal(one[2:], [1.0, 1.0])
+        np.testing.assert_array_equal(other[2:], [1.0, 1.0])
+
+
 def test_sigmoid_does_not_overflow():
     y = act.sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     np.testing.assert_array_equal(y, [0.0, 0.5, 1.0])

@@ -42,6 +42,46 @@ def test_central_difference_error_is_h_squared_on_a_cubic():
     np.testing.assert_allclose(ratios, 4.0, rtol=1e-3)
 
 
+@pytest.mark.parametrize(
+    "f, df, d2f",
+    [
+        (lambda x: x**3, lambda x: 3 * x**2, lambda x: 6 * x),
+        (np.exp, np.exp, np.exp),
+        (np.sin, np.cos, lambda x: -np.sin(x)),
+        (
+            lambda x: np.log1p(x * x),
+            lambda x: 2 * x / (1 + x * x),
+            lambda x: 2 * (1 - x * x) / (1 + x * x) ** 2,
+        ),
+    ],
+    ids=["cube", "exp", "sin", "log1p_x2"],
+)
+def test_numerical_gradient_is_central_not_forward(f, df, d2f):
+    """With h = 1e-3 at x of order 1, the central difference is off by O(h^2) ~ 1e-6 and a
+    forward difference (f(x + h) - f(x)) / h by h/2 f''(x) ~ 1e-3: a tolerance of 1e-5
+    accepts the first and not the second (checked below on the forward difference itself)."""
+    x = np.array([0.7, -1.3, 1.1, 2.0, -0.4])
+    h = 1e-3
+    g = numerical_gradient(lambda: float(np.sum(f(x))), x, h=h)
+    np.testing.assert_allclose(g, df(x), rtol=0, atol=1e-5)
+    forward = (f(x + h) - f(x)) / h
+    assert np.max(np.abs(forward - df(x))) > 1e-4  # what the tolerance rules out
+    np.testing.assert_allclose(forward - df(x), h / 2 * d2f(x), rtol=0.05, atol=1e-6)
+
+
+def test_numerical_gradients_of_an_mlp_match_plain_numpy_backprop_to_h_squared():
+    """On a network too: numerical_gradients with h = 1e-4 agrees with ffnn.reference's
+    backprop (plain NumPy) to ~h^2, far closer than a one-sided difference could (~h)."""
+    from ffnn import reference
+
+    X, T = small_problem(2)
+    net = ffnn.MLP([3, 4, 2], hidden="tanh", output="sigmoid", seed=1)
+    _, exact = reference.backprop(net, X, T)
+    num = numerical_gradients(net, X, T, h=1e-4)
+    for g, e in zip(num, exact, strict=True):
+        np.testing.assert_allclose(g, e, rtol=0, atol=1e-8)
+
+
 def test_parameters_are_perturbed_in_place_and_restored_exactly():
     x = np.random.default_rng(1).normal(size=(3, 4))
     before = x.copy()

@@ -43,6 +43,24 @@ def test_backprop_matches_gradcheck(depth, hidden, output, loss):
     assert err < 1e-6, f"relative error {err:.2e}"
 
 
+@pytest.mark.parametrize("alpha", [0.3, 2.5])
+@pytest.mark.parametrize(
+    "hidden, output",
+    [("elu", "identity"), ("leaky_relu", "identity"), ("tanh", "elu"), ("elu", "leaky_relu")],
+)
+def test_backprop_with_a_non_default_alpha_matches_gradcheck(hidden, output, alpha):
+    """alpha (leaky ReLU's slope, ELU's scale) reaches every derivative backprop takes:
+    hidden units and an output unit whose loss is not its matched pair."""
+    net = ffnn.MLP([3, 5, 4, 2], hidden=hidden, output=output, alpha=alpha, seed=2)
+    assert net.alpha == alpha
+    net.theta[:] += np.random.default_rng(7).normal(scale=0.1, size=net.theta.size)
+    X, T = problem([3, 5, 4, 2], "identity", n=8)
+    As, _ = net.forward_all(2.0 * X)
+    assert all((A < -0.1).any() and (A > 0.1).any() for A in As)  # alpha matters here
+    err = ffnn.gradcheck.relative_error(net, 2.0 * X, T, loss="squared")
+    assert err < 1e-6, f"relative error {err:.2e}"
+
+
 @pytest.mark.parametrize("reduction, half", [("mean", True), ("sum", True), ("sum", False)])
 def test_backprop_matches_gradcheck_for_each_convention(reduction, half):
     net = ffnn.MLP([2, 5, 1], hidden="tanh", output="identity", seed=1)
@@ -76,7 +94,8 @@ def test_forward_all_keeps_a_and_h_per_layer():
     As, Hs = net.forward_all(X)
     np.testing.assert_allclose(As[0], X @ net.params[0] + net.params[1])
     np.testing.assert_allclose(Hs[0], np.maximum(As[0], 0))
-    np.testing.assert_allclose(Hs[1], ffnn.activations.sigmoid(As[1]))
+    np.testing.assert_allclose(As[1], Hs[0] @ net.params[2] + net.params[3])
+    np.testing.assert_allclose(Hs[1], 1 / (1 + np.exp(-As[1])))  # written out, not the kernel
 
 
 def test_params_are_views_into_theta_and_grads_are_parallel():
@@ -159,6 +178,7 @@ def test_nan_in_data_is_rejected():
     ],
 )
 def test_bad_construction_arguments(kwargs, message):
+    kwargs = dict(kwargs)  # the parameter set is shared: a test run twice must find it whole
     sizes = kwargs.pop("sizes")
     with pytest.raises(ValueError, match=message):
         ffnn.MLP(sizes, **kwargs)
@@ -223,8 +243,41 @@ def test_spec_workspace_and_views():
         assert np.all(W == 1.0) and np.all(b == 0.0)
 
 
-def test_loss_is_the_first_value_of_evaluate():
+def numpy_outputs(net, X):
+    """Y of a tanh-hidden network, by NumPy formulas written here (not the kernels)."""
+    h = X
+    for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        a = h @ W + b
+        if l < net.n_layers - 1:
+            h = np.tanh(a)
+        elif net.output == "sigmoid":
+            h = 1 / (1 + np.exp(-a))
+        elif net.output == "softmax":
+            e = np.exp(a - a.max(axis=1, keepdims=True))
+            h = e / e.sum(axis=1, keepdims=True)
+        else:
+            h = a
+    return h
+
+
+def test_loss_is_the_loss_formula_applied_to_the_outputs():
+    """Per sample: BCE -sum_k [t ln y + (1 - t) ln(1 - y)], CE -sum_k t ln y, squared error
+    (1/2) sum_k (y - t)^2 (or without the 1/2); the mean or the sum over the 8 samples."""
     X, T = problem([3, 4, 2], "sigmoid", n=8)
     net = ffnn.MLP([3, 4, 2], seed=0)
-    assert net.loss(X, T) == net.evaluate(X, T)[0] == net.loss_and_gradients(X, T)[0]
-    assert net.loss(X, T, reduction="sum") == pytest.approx(8 * net.loss(X, T), rel=1e-14)
+    Y = numpy_outputs(net, X)
+    per_sample = -np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y), axis=1)
+    for value in (net.loss(X, T), net.evaluate(X, T)[0], net.loss_and_gradients(X, T)[0]):
+        assert value == pytest.approx(per_sample.mean(), rel=1e-12)
+    assert net.loss(X, T, reduction="sum") == pytest.approx(per_sample.sum(), rel=1e-12)
+    sq = np.sum((Y - T) ** 2, axis=1)
+    assert net.loss(X, T, loss="squared") == pytest.approx(0.5 * sq.mean(), rel=1e-12)
+    assert net.loss(X, T, "squared", "sum", half=False) == pytest.approx(sq.sum(), rel=1e-12)
+    assert net.loss(X, T, loss="absolute") == pytest.approx(
+        np.abs(Y - T).sum(axis=1).mean(), rel=1e-12
+    )
+    Xs, Ts = problem([3, 4, 3], "softmax", n=8)
+    soft = ffnn.MLP([3, 4, 3], output="softmax", seed=1)
+    ce = -np.sum(Ts * np.log(numpy_outputs(soft, Xs)), axis=1).mean()
+    assert soft.loss(Xs, Ts) == pytest.approx(ce, rel=1e-12)
+    assert soft.evaluate(Xs, Ts)[0] == pytest.approx(ce, rel=1e-12)

@@ -7,6 +7,94 @@ import sys
 import ffnn
 import numpy as np
 import pytest
+from ffnn import reference as ref
+
+# ---------------------------------------------------------------- an independent trainer
+# Plain NumPy, written here: no ffnn kernel, no ffnn.optim, no ffnn.reference. Output units
+# and losses are the matched pairs (sigmoid + BCE, identity + 1/2 squared error), whose
+# output delta is (Y - T), times 1/m for the mean over the m rows of a batch.
+
+HIDDEN_UNITS = {  # f(a), f'(a) given a and h = f(a)
+    "tanh": (np.tanh, lambda a, h, alpha: 1.0 - h * h),
+    "sigmoid": (lambda a: 1.0 / (1.0 + np.exp(-a)), lambda a, h, alpha: h * (1.0 - h)),
+    "elu": (None, lambda a, h, alpha: np.where(a > 0, 1.0, alpha * np.exp(np.minimum(a, 0)))),
+}
+
+
+def numpy_hidden(name, A, alpha):
+    if name == "elu":
+        return np.where(A > 0, A, alpha * (np.exp(np.minimum(A, 0)) - 1.0))
+    return HIDDEN_UNITS[name][0](A)
+
+
+def numpy_forward(params, X, hidden="tanh", output="sigmoid", alpha=1.0):
+    """[(A, H)] per layer for params [W1, b1, W2, b2, ...] (row data, A = H W + b)."""
+    H, layers = X, []
+    L = len(params) // 2
+    for l in range(L):
+        A = H @ params[2 * l] + params[2 * l + 1]
+        if l < L - 1:
+            H = numpy_hidden(hidden, A, alpha)
+        else:
+            H = 1.0 / (1.0 + np.exp(-A)) if output == "sigmoid" else A
+        layers.append((A, H))
+    return layers
+
+
+def numpy_loss(Y, T, output="sigmoid", reduction="mean"):
+    """BCE for a sigmoid output, 1/2 squared error for an identity one; mean or sum over rows."""
+    if output == "sigmoid":
+        per_row = -np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y), axis=1)
+    else:
+        per_row = 0.5 * np.sum((Y - T) ** 2, axis=1)
+    return per_row.mean() if reduction == "mean" else per_row.sum()
+
+
+def numpy_gradients(params, X, T, hidden="tanh", output="sigmoid", alpha=1.0, reduction="mean"):
+    """(loss, [dW1, db1, ...]) of a batch by backprop written out in NumPy."""
+    layers = numpy_forward(params, X, hidden, output, alpha)
+    Y = layers[-1][1]
+    D = (Y - T) / (len(X) if reduction == "mean" else 1.0)
+    grads = [None] * len(params)
+    for l in range(len(layers) - 1, -1, -1):
+        H_prev = X if l == 0 else layers[l - 1][1]
+        grads[2 * l], grads[2 * l + 1] = H_prev.T @ D, D.sum(axis=0)
+        if l > 0:
+            A_prev = layers[l - 1][0]
+            D = (D @ params[2 * l].T) * HIDDEN_UNITS[hidden][1](A_prev, H_prev, alpha)
+    return numpy_loss(Y, T, output, reduction), grads
+
+
+def numpy_fit(params, X, T, epochs, batch_size, lr, momentum=0.0, seed=None, **net):
+    """Mini-batch SGD (with momentum v <- mu v - eta g, w <- w + v) over rows in order,
+    shuffled per epoch by np.random.default_rng(seed) when seed is given (as fit does);
+    lr is eta or a function eta(epoch). Updates params in place; returns, per epoch, the
+    mean (for reduction="sum": the sum) of the per-sample losses met on the batches, and
+    the loss over all of (X, T) after the epoch."""
+    rng = None if seed is None else np.random.default_rng(seed)
+    order, velocity = np.arange(len(X)), [np.zeros_like(p) for p in params]
+    running, full = [], []
+    for epoch in range(epochs):
+        eta = lr(epoch) if callable(lr) else lr
+        if rng is not None:
+            rng.shuffle(order)
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            rows = order[start : start + batch_size]
+            value, grads = numpy_gradients(params, X[rows], T[rows], **net)
+            total += value * len(rows) if net.get("reduction", "mean") == "mean" else value
+            for p, v, g in zip(params, velocity, grads, strict=True):
+                v *= momentum
+                v -= eta * g
+                p += v
+        running.append(total / len(X) if net.get("reduction", "mean") == "mean" else total)
+        full.append(numpy_gradients(params, X, T, **net)[0])
+    return running, full
+
+
+def assert_same_params(net, params, atol=1e-12):
+    for k, (got, want) in enumerate(zip(net.params, params, strict=True)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=atol, err_msg=f"params[{k}]")
 
 
 def test_xor_is_learned():
@@ -36,10 +124,54 @@ def test_digits_reach_95_percent_test_accuracy():
     assert net.accuracy(d.X_test, d.t_test) >= 0.95
 
 
-def test_online_fit_equals_a_python_loop_of_single_sample_steps():
+@pytest.mark.parametrize(
+    "n, batch_size, shuffle, epochs",
+    [
+        (7, 3, False, 1),  # batches of 3, 3 and 1: the last one is a mean over 1 row, not 3
+        (7, 3, True, 2),  # the same, in the order np.random.default_rng(seed) shuffles to
+        (13, 5, True, 2),  # 5, 5, 3
+        (7, 7, False, 3),  # one full batch per epoch
+    ],
+)
+def test_minibatch_fit_equals_a_numpy_loop_that_averages_each_batch_over_its_rows(
+    n, batch_size, shuffle, epochs
+):
+    """Each update is eta times the mean gradient of the batch's own m rows -- including a
+    short last batch -- checked against plain NumPy, not against the kernels."""
+    rng = np.random.default_rng(0)
+    X, T = rng.normal(size=(n, 3)), rng.integers(0, 2, size=(n, 2)).astype(float)
+    net = ffnn.MLP([3, 4, 2], hidden="tanh", output="sigmoid", seed=1)
+    params = [p.copy() for p in net.params]
+    h = ffnn.train.fit(
+        net, X, T, optimizer="sgd", lr=0.5, epochs=epochs, batch_size=batch_size,
+        shuffle=shuffle, seed=3, record="running", progress=False,
+    )  # fmt: skip
+    running, _ = numpy_fit(params, X, T, epochs, batch_size, lr=0.5, seed=3 if shuffle else None)
+    assert_same_params(net, params)
+    np.testing.assert_allclose(h.loss, running, rtol=1e-12)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+@pytest.mark.parametrize("alpha", [0.4, 2.0])
+def test_fit_with_elu_and_a_non_default_alpha_equals_a_numpy_loop(batch_size, alpha):
+    """The on-line kernel (batch 1) and the mini-batch kernel take ELU' = alpha e^a."""
+    rng = np.random.default_rng(1)
+    X, T = 2.0 * rng.normal(size=(7, 2)), rng.normal(size=(7, 1))
+    net = ffnn.MLP([2, 5, 1], hidden="elu", output="identity", alpha=alpha, seed=2)
+    params = [p.copy() for p in net.params]
+    ffnn.train.fit(
+        net, X, T, optimizer="momentum", lr=0.05, momentum=0.5, epochs=2,
+        batch_size=batch_size, shuffle=False, progress=False,
+    )  # fmt: skip
+    net_kw = dict(hidden="elu", output="identity", alpha=alpha)
+    numpy_fit(params, X, T, 2, batch_size, lr=0.05, momentum=0.5, **net_kw)
+    assert_same_params(net, params)
+
+
+def test_online_fit_equals_a_numpy_loop_of_single_sample_momentum_steps():
     X, T = ffnn.datasets.moons(n=30, seed=0)
     a = ffnn.MLP([2, 5, 1], seed=3)
-    b = a.copy()
+    params = [p.copy() for p in a.params]
     ffnn.train.fit(
         a,
         X,
@@ -52,12 +184,8 @@ def test_online_fit_equals_a_python_loop_of_single_sample_steps():
         shuffle=False,
         progress=False,
     )
-    opt = ffnn.optim.Momentum(b.params, lr=0.1, momentum=0.5)
-    for _ in range(2):
-        for i in range(len(X)):
-            _, g = b.loss_and_gradients(X[i : i + 1], T[i : i + 1])
-            opt.step(g)
-    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12, atol=1e-14)
+    numpy_fit(params, X, T, epochs=2, batch_size=1, lr=0.1, momentum=0.5)
+    assert_same_params(a, params)
 
 
 @pytest.mark.parametrize(
@@ -86,12 +214,14 @@ def test_online_kernel_is_bit_identical_to_single_sample_gradient_steps(
     sizes, hidden, output, loss, optimizer, extra
 ):
     """The fused on-line kernel (batch_size=1) does exactly the arithmetic of
-    loss_and_gradients + opt.step on one row at a time, for every rule and pairing."""
+    loss_and_gradients + opt.step on one row at a time, for every rule and pairing; and
+    both agree with the same steps taken by ffnn.reference (plain NumPy), which shares
+    neither the backprop kernels nor optim.update with them."""
     X, t = ffnn.datasets.circles(n=40, seed=0)
     K = sizes[-1]
     T = ffnn.losses.one_hot(t.ravel().astype(int), K) if K > 1 else t
     a = ffnn.MLP(sizes, hidden=hidden, output=output, seed=1)
-    b = a.copy()
+    b, c = a.copy(), a.copy()
     ffnn.train.fit(
         a, X, T, loss=loss, optimizer=optimizer, lr=0.01, epochs=2, batch_size=1, seed=5,
         progress=False, **extra,
@@ -105,15 +235,39 @@ def test_online_kernel_is_bit_identical_to_single_sample_gradient_steps(
             _, g = b.loss_and_gradients(X[i : i + 1], T[i : i + 1], loss=loss)
             opt.step(g)
     np.testing.assert_array_equal(a.theta, b.theta)
+    ref_hyper = {
+        "momentum": lambda: {"mu": opt.momentum},
+        "adagrad": lambda: {"eps": opt.eps},
+        "rmsprop": lambda: {"decay": opt.decay, "eps": opt.eps},
+        "adam": lambda: {"beta1": opt.beta1, "beta2": opt.beta2, "eps": opt.eps},
+    }.get(optimizer, dict)()
+    penalties = {k: v for k, v in extra.items() if k != "momentum"}
+    rng, order, w, state = np.random.default_rng(5), np.arange(len(X)), c.theta.copy(), {}
+    for _ in range(2):
+        rng.shuffle(order)
+        for i in order:
+            _, grads = ref.backprop(c, X[i : i + 1], T[i : i + 1], loss)
+            g = np.concatenate([np.ravel(d) for d in grads])
+            g = ref.effective_gradient(w, g, mask=c.params.decay_mask, **penalties)
+            w, state = ref.RULES[optimizer](w, g, state, 0.01, **ref_hyper)
+            c.theta[:] = w
+    np.testing.assert_allclose(a.theta, w, rtol=1e-9, atol=1e-12)
 
 
-def test_evaluate_is_loss_and_accuracy_from_one_pass():
+def test_evaluate_is_the_loss_and_accuracy_computed_by_hand():
     X, T = ffnn.datasets.moons(n=50, seed=1)
     net = ffnn.MLP([2, 8, 1], seed=2)
+    Y = numpy_forward([p.copy() for p in net.params], X)[-1][1]
+    bce = -np.mean(T * np.log(Y) + (1 - T) * np.log(1 - Y))
+    right = np.mean((Y >= 0.5) == (T == 1))
+    assert 0.1 < right < 0.9  # an untrained net: the accuracy is not trivially 0 or 1
     value, accuracy = net.evaluate(X, T)
-    assert value == net.loss(X, T) and accuracy == net.accuracy(X, T)
+    assert value == pytest.approx(bce, rel=1e-12) and accuracy == pytest.approx(right, abs=0)
+    assert net.loss(X, T) == pytest.approx(bce, rel=1e-12)
     reg = ffnn.MLP([2, 8, 1], output="identity", seed=2)
-    assert reg.evaluate(X, T)[1] is None
+    value, accuracy = reg.evaluate(X, T)
+    Y = numpy_forward([p.copy() for p in reg.params], X, output="identity")[-1][1]
+    assert accuracy is None and value == pytest.approx(0.5 * np.mean((Y - T) ** 2), rel=1e-12)
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, None])
@@ -127,20 +281,27 @@ def test_minibatch_and_full_batch_reduce_the_loss(batch_size):
 
 def test_full_batch_epoch_is_one_gradient_step():
     X, T = ffnn.datasets.blobs(n=20, seed=0)
-    a, b = ffnn.MLP([2, 3, 1], seed=0), ffnn.MLP([2, 3, 1], seed=0)
-    ffnn.train.fit(a, X, T, lr=0.2, epochs=1, batch_size=None, shuffle=False, progress=False)
-    _, g = b.loss_and_gradients(X, T)
-    ffnn.optim.SGD(b.params, lr=0.2).step(g)
-    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12)
+    a = ffnn.MLP([2, 3, 1], seed=0)
+    params = [p.copy() for p in a.params]
+    ffnn.train.fit(a, X, T, lr=0.2, epochs=1, batch_size=None, progress=False)  # shuffled
+    _, grads = numpy_gradients(params, X, T)  # the mean gradient over all 20 rows
+    assert_same_params(a, [p - 0.2 * g for p, g in zip(params, grads, strict=True)])
 
 
-def test_same_seed_same_run():
+def test_the_seed_fixes_the_shuffled_order_and_so_the_run():
+    """seed=9 means the row order np.random.default_rng(9) shuffles to, epoch after epoch:
+    the run equals a NumPy loop over that order; the same seed repeats it, another not."""
     X, T = ffnn.datasets.moons(n=60, seed=1)
-    runs = []
-    for _ in range(2):
+    runs, nets = [], []
+    for seed in (9, 9, 10):
         net = ffnn.MLP([2, 6, 1], seed=4)
-        runs.append(ffnn.train.fit(net, X, T, epochs=5, batch_size=4, seed=9, progress=False).loss)
-    assert runs[0] == runs[1]
+        runs.append(ffnn.train.fit(net, X, T, epochs=5, batch_size=4, seed=seed, progress=False))
+        nets.append(net)
+    assert runs[0].loss == runs[1].loss and runs[0].loss != runs[2].loss
+    params = [p.copy() for p in ffnn.MLP([2, 6, 1], seed=4).params]
+    _, full = numpy_fit(params, X, T, epochs=5, batch_size=4, lr=0.1, seed=9)
+    assert_same_params(nets[0], params)
+    np.testing.assert_allclose(runs[0].loss, full, rtol=1e-12)  # the loss after each epoch
 
 
 def test_history_validation_and_early_stopping_restores_the_best_weights():
@@ -158,11 +319,15 @@ def test_history_validation_and_early_stopping_restores_the_best_weights():
 
 def test_lr_schedule_is_applied_per_epoch():
     X, T = ffnn.datasets.xor()
+    net = ffnn.MLP([2, 2, 1])
+    params = [p.copy() for p in net.params]
     h = ffnn.train.fit(
-        ffnn.MLP([2, 2, 1]), X, T, epochs=4, lr=1.0,
+        net, X, T, epochs=4, lr=1.0, batch_size=2, seed=0,
         lr_schedule=ffnn.optim.schedule.step(1.0, drop=0.5, every=1), progress=False,
     )  # fmt: skip
     assert h.lr == [1.0, 0.5, 0.25, 0.125]
+    numpy_fit(params, X, T, 4, batch_size=2, lr=lambda epoch: 0.5**epoch, seed=0)
+    assert_same_params(net, params)  # the steps really were taken with those rates
 
 
 @pytest.mark.parametrize("batch_size, reduction", [(1, "mean"), (4, "mean"), (4, "sum")])
@@ -170,10 +335,11 @@ def test_running_record_is_the_mean_of_the_batch_losses_without_a_full_pass(
     batch_size, reduction, monkeypatch
 ):
     """record="running": the losses the kernel met during the epoch, each on its batch before
-    that batch's update -- the same numbers as a Python loop of loss_and_gradients + step."""
+    that batch's update (22 rows: batches of 4 end with one of 2) -- the same numbers as a
+    NumPy loop of backprop and momentum steps."""
     X, T = ffnn.datasets.moons(n=22, seed=2)
     net = ffnn.MLP([2, 5, 1], seed=3)
-    twin = net.copy()
+    params = [p.copy() for p in net.params]
     evaluated = []
     monkeypatch.setattr(net, "evaluate", lambda *a, **k: evaluated.append(a) or (0.0, 0.0))
     h = ffnn.train.fit(
@@ -181,19 +347,11 @@ def test_running_record_is_the_mean_of_the_batch_losses_without_a_full_pass(
         reduction=reduction, record="running", seed=4, progress=False,
     )  # fmt: skip
     assert evaluated == [] and h.accuracy == []  # no extra pass over the training set
-    opt = ffnn.optim.Momentum(twin.params, lr=0.1)
-    rng, order, expected = np.random.default_rng(4), np.arange(len(X)), []
-    for _ in range(3):
-        rng.shuffle(order)
-        total = 0.0
-        for start in range(0, len(X), batch_size):
-            rows = order[start : start + batch_size]
-            value, g = twin.loss_and_gradients(X[rows], T[rows], reduction=reduction)
-            total += value * len(rows) if reduction == "mean" else value
-            opt.step(g)
-        expected.append(total / len(X) if reduction == "mean" else total)
+    expected, _ = numpy_fit(
+        params, X, T, 3, batch_size, lr=0.1, momentum=0.9, seed=4, reduction=reduction
+    )  # fit's momentum rule defaults to mu = 0.9
     np.testing.assert_allclose(h.loss, expected, rtol=1e-12)
-    np.testing.assert_array_equal(net.theta, twin.theta)
+    assert_same_params(net, params)
 
 
 def test_running_record_still_evaluates_the_validation_set():
@@ -221,6 +379,71 @@ def test_early_stopping_keeps_the_best_epoch_and_its_weights():
     watcher = ffnn.train.EarlyStopping()  # no patience: keeps track, never stops
     assert not any(watcher.update(e, 1.0 / (e + 1), theta) for e in range(5))
     assert watcher.best_epoch == 4 and watcher.best_theta is None
+
+
+@pytest.mark.parametrize(
+    "patience, losses, stop_at, best",
+    [
+        # waits 2 epochs, improves (the count starts again), then waits 3: stops at epoch 7
+        (3, [5.0, 4.0, 4.5, 4.2, 3.0, 3.5, 3.2, 3.1, 2.0], 7, 4),
+        (1, [1.0, 2.0, 0.5], 1, 0),  # patience 1: the first epoch without improvement
+        (2, [3.0, 2.0, 2.0, 2.0, 1.0], 3, 1),  # an equal loss is no improvement
+        (2, [3.0, 3.5, 2.0, 2.5, 1.0, 1.5, 0.5, 0.6, 0.7], 8, 6),  # one miss at a time, reset
+    ],
+)
+def test_early_stopping_stops_after_exactly_patience_epochs_in_a_row(
+    patience, losses, stop_at, best
+):
+    stop = ffnn.train.EarlyStopping(patience=patience)
+    theta = np.zeros(1)
+    said = []
+    for epoch, loss in enumerate(losses):
+        theta[0] = 10.0 + epoch
+        said.append(stop.update(epoch, loss, theta))
+        if said[-1]:
+            break
+    assert said == [False] * stop_at + [True], said
+    assert stop.best_epoch == best and stop.best == losses[best]
+    stop.restore(theta)
+    assert theta[0] == 10.0 + best
+
+
+def first_stop(val_loss, patience):
+    """The epoch where early stopping with ``patience`` stops: the first e that lies
+    ``patience`` epochs after the epoch of the lowest loss so far (None: never)."""
+    for e in range(len(val_loss)):
+        if e - int(np.argmin(val_loss[: e + 1])) == patience:
+            return e
+    return None
+
+
+def test_fit_stops_at_the_right_epoch_and_restores_that_epochs_weights():
+    """A run without early stopping gives the validation losses and the weights after
+    every epoch; the same run with patience 5 must stop exactly where those losses say and
+    end with the weights of the best epoch."""
+    X, T = ffnn.datasets.function("sin", n=30, noise=0.3, seed=0)
+    Xv, Tv = ffnn.datasets.function("sin", n=30, noise=0.3, seed=1)
+    start = ffnn.MLP([1, 16, 1], output="identity", seed=0)
+    kwargs = dict(optimizer="adam", lr=0.05, batch_size=None, validation=(Xv, Tv), progress=False)
+    free, thetas = start.copy(), []
+    full = ffnn.train.fit(
+        free, X, T, epochs=30, callback=lambda e, h: thetas.append(free.theta.copy()), **kwargs
+    )
+    v = np.array(full.val_loss)
+    stop_at = first_stop(v, 5)
+    assert stop_at is not None  # (here epoch 11, the best being epoch 6)
+    best = int(np.argmin(v[: stop_at + 1]))
+    # the run is one that tells the bugs apart: epochs without improvement (fewer than the
+    # patience) come before the best epoch, so a counter that is never reset stops too early
+    misses = np.sum(v[1 : stop_at + 1] >= np.minimum.accumulate(v)[:stop_at])
+    assert misses > 5
+    net = start.copy()
+    h = ffnn.train.fit(net, X, T, epochs=30, early_stopping=5, **kwargs)
+    assert h.stopped_early and len(h.val_loss) == stop_at + 1
+    assert h.best_epoch == best
+    np.testing.assert_array_equal(h.val_loss, v[: stop_at + 1])
+    np.testing.assert_array_equal(net.theta, thetas[best])  # restored, bit for bit
+    assert net.loss(Xv, Tv) == pytest.approx(v[best], rel=1e-12)
 
 
 def test_fit_takes_an_early_stopping_object():
@@ -273,6 +496,38 @@ def test_progress_bar_can_be_shown(capsys):
     X, T = ffnn.datasets.xor()
     ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, epochs=3, progress=True)
     assert "epochs" in capsys.readouterr().err
+    ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, epochs=3, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_counts_the_epochs_run_and_shows_the_loss(monkeypatch):
+    class Bar:  # records what fit tells the bar
+        made = []
+
+        def __init__(self, total, desc, leave):
+            self.total, self.n, self.postfix, self.closed = total, 0, [], False
+            Bar.made.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def set_postfix(self, **values):
+            self.postfix.append(values)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.closed = True
+
+    monkeypatch.setattr(ffnn.train, "tqdm", Bar)
+    X, T = ffnn.datasets.xor()
+    h = ffnn.train.fit(
+        ffnn.MLP([2, 2, 1]), X, T, epochs=10, progress=True, callback=lambda e, _: e == 2
+    )  # the callback stops the run after epoch 3 of 10
+    (bar,) = Bar.made
+    assert (bar.total, bar.n, bar.closed) == (10, 3, True)
+    assert bar.postfix == [{"loss": f"{value:.4g}"} for value in h.loss] and len(h.loss) == 3
 
 
 def test_datasets_shapes_and_errors():
@@ -308,10 +563,26 @@ def test_kernels_are_cached_where_numba_cache_dir_points(tmp_path):
     assert any("forward_kernel" in f for f in cached), cached
 
 
-def test_warm_up_compiles_every_kernel_family():
+def test_warm_up_compiles_every_kernel_family(capsys):
     from ffnn.warmup import warm_up
 
-    seconds = warm_up(verbose=False)
-    for family in ("forward", "backprop", "on-line fit", "mini-batch fit", "optimizer step"):
-        assert f"{family} float64" in seconds and f"{family} float32" in seconds
-    assert "perceptron" in seconds and "activations" in seconds
+    seconds = warm_up(verbose=True)
+    families = ("forward", "backprop", "on-line fit", "mini-batch fit", "optimizer step")
+    expected = {f"{f} {t}" for f in families for t in ("float64", "float32")}
+    assert set(seconds) == expected | {"perceptron", "activations"}
+    assert all(isinstance(v, float) and v >= 0 for v in seconds.values())
+    out = capsys.readouterr().out
+    assert out.startswith("ffnn kernels ready: forward float64 ") and "total " in out
+    # what "compiled" means: each kernel holds machine code for both float types
+    kernels = [
+        ffnn.network.forward_kernel,
+        ffnn.network.backward_kernel,
+        ffnn.train.online_epoch_kernel,
+        ffnn.train.train_epoch_kernel,
+    ]
+    if not all(hasattr(k, "signatures") for k in kernels):
+        pytest.skip("NUMBA_DISABLE_JIT: the kernels are plain Python functions")
+    for kernel in kernels:
+        types = " ".join(str(sig) for sig in kernel.signatures)
+        assert "float64" in types and "float32" in types, kernel.py_func.__name__
+    assert ffnn.perceptron.perceptron_kernel.signatures

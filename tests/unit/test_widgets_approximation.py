@@ -24,7 +24,9 @@ def test_three_tanh_units_fit_each_bishop_function(name):
     x = np.linspace(-1, 1, 7).reshape(-1, 1)
     parts = ap.hidden_contributions(fit.net, x)
     assert parts.shape == (7, 3)
-    np.testing.assert_allclose(parts.sum(axis=1) + fit.net.params[3][0], fit.net.forward(x)[:, 0])
+    W1, b1, W2, b2 = fit.net.params  # w_j tanh(a_j(x)), written out in NumPy
+    np.testing.assert_allclose(parts, np.tanh(x @ W1 + b1) * W2[:, 0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(parts.sum(axis=1) + b2[0], fit.net.forward(x)[:, 0])
 
 
 def test_one_unit_fits_sin_worse_than_three():
@@ -41,5 +43,11 @@ def test_figure_and_ui():
     ui = ap.bishop_ui()
     ui.children[1].value = 2
     assert ui.kwargs["hidden"] == 2
-    ui.f(**{**ui.kwargs, "epochs": 200})
+    fig = ui.f(**{**ui.kwargs, "epochs": 200})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 + 2  # data, fit, and one dashed share per hidden unit
+    fit = ap.bishop_fit("sin", hidden=2, epochs=200)
+    assert ax.get_title() == f"sin(πx): loss {fit.history.loss[-1]:.1e}"
+    x = np.reshape(ax.lines[1].get_xdata(), (-1, 1))
+    np.testing.assert_allclose(np.ravel(ax.lines[1].get_ydata()), fit.net.forward(x).ravel())
     plt.close("all")

@@ -183,9 +183,24 @@ def test_optimizer_histories_same_start_different_rules():
 # ---------------------------------------------------------------- the widget itself
 
 
-def test_descent_ui_builds_and_redraws_headless():
+def test_descent_ui_redraws_the_path_its_sliders_ask_for():
     ui = dw.descent_ui()
     assert isinstance(ui.result, matplotlib.figure.Figure)
     before = ui.result
     ui.children[2].value = 0.5  # the learning-rate slider
     assert ui.result is not before
+    ui.children[2].value = 0.1
+    ui.children[4].value = 20  # steps
+    ui.children[3].value = 0.5  # momentum mu
+    lr = ui.kwargs["lr"]  # the log slider's value nearest 0.1
+    assert lr == pytest.approx(0.1, rel=0.01)
+    expected = dw.descent_path("momentum", lr=lr, momentum=0.5, steps=20, surface="ravine")
+    assert len(expected) == 21
+    loss_line = ui.result.axes[1].lines[0]
+    np.testing.assert_allclose(
+        loss_line.get_ydata(), dw.path_losses(expected, "ravine") + 1e-12, rtol=1e-12
+    )
+    drawn = [ln for ln in ui.result.axes[0].lines if len(ln.get_xdata()) == 21]
+    assert drawn, "the 21-point path is drawn"
+    np.testing.assert_allclose(drawn[0].get_xdata(), expected[:, 0])
+    np.testing.assert_allclose(drawn[0].get_ydata(), expected[:, 1])

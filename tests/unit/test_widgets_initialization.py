@@ -6,6 +6,7 @@ conftest.py sets MPLBACKEND=Agg before matplotlib is imported.
 import ffnn
 import numpy as np
 import pytest
+from ffnn import reference
 from ffnn.widgets import descent as dw
 from ffnn.widgets import initialization as iw
 
@@ -40,8 +41,8 @@ def test_gradient_norms_per_layer():
     Xtr, Ttr, *_ = dw.digits_data()
     net = ffnn.MLP([64, 16, 16, 10], hidden="tanh", output="softmax", seed=0)
     norms = iw.gradient_norms(net, Xtr[:100], Ttr[:100])
-    _, grads = net.loss_and_gradients(Xtr[:100], Ttr[:100])
-    np.testing.assert_allclose(norms, [np.linalg.norm(grads[k]) for k in (0, 2, 4)])
+    _, grads = reference.backprop(net, Xtr[:100], Ttr[:100])  # plain NumPy, not the kernels
+    np.testing.assert_allclose(norms, [np.linalg.norm(grads[k]) for k in (0, 2, 4)], rtol=1e-10)
     deep = iw.deep_gradient_norms(
         {"small": ("gaussian", {"sigma": 0.01}), "xavier": ("xavier", {})}, Xtr[:200], Ttr[:200]
     )
@@ -55,6 +56,14 @@ def test_activations_figure_has_a_histogram_per_layer():
     assert sum(1 for ax in fig.axes if ax.patches) == 4
 
 
-def test_init_ui_builds_headless():
+def test_init_ui_follows_its_controls():
     ui = iw.init_ui()
-    assert len(ui.result.axes) == 11
+    assert len(ui.result.axes) == 11  # ten layer histograms and the std per layer
+    assert ui.result.texts[0].get_text() == "tanh, sigma = 0.01"
+    std_line = ui.result.axes[-1].lines[0]
+    np.testing.assert_array_equal(std_line.get_xdata(), np.arange(1, 11))
+    assert np.all(np.diff(std_line.get_ydata()) < 0)  # sigma = 0.01: the spread shrinks
+    ui.children[0].value = "xavier"
+    assert ui.result.texts[0].get_text() == "tanh, xavier"
+    std = ui.result.axes[-1].lines[0].get_ydata()
+    assert std[-1] > 0.3 * std[0]  # Xavier keeps it

@@ -65,11 +65,16 @@ def test_xor_never_converges_and_the_uis_build():
     assert not r.converged and min(len(f.misclassified) for f in frames) >= 1
     ui = nw.perceptron_ui(X, t)
     slider = ui.children[1]
-    assert slider.max >= 1
+    run = ffnn.perceptron.train(X, t, max_steps=10_000, seed=0)
+    assert slider.max == len(run.updated)  # one position per update of that run
     slider.value = slider.max
-    ui.f(**ui.kwargs)  # the callback itself: an error in it would raise here
+    title = ui.f(**ui.kwargs).axes[0].get_title()
+    assert title.startswith(f"update {slider.max}/{slider.max}")
+    assert title.endswith(f": {len(nw.misclassified(run.weights, X, t))} misclassified")
     neuron = nw.neuron_ui()
     neuron.children[0].value = 1.5
     assert neuron.kwargs["w0"] == 1.5
-    neuron.f(**neuron.kwargs)
+    title = neuron.f(**neuron.kwargs).axes[0].get_title()  # w = (1.5, 1.0, 0.5)
+    assert "a = 1.50 + 1.00 x1 + 0.50 x2" in title
+    assert f"d = -w0/||w|| = {-1.5 / np.hypot(1.0, 0.5):.2f}" in title
     plt.close("all")

@@ -1,6 +1,5 @@
 """Notebook 04's logic: losses and output deltas per output/loss pair."""
 
-import ffnn
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -10,7 +9,7 @@ from ffnn.widgets import outputs as ow
 @pytest.mark.parametrize("t", [0.0, 1.0])
 def test_matched_pairs_have_delta_y_minus_t(t):
     a = np.linspace(-5, 5, 11)
-    y = ffnn.activations.sigmoid(a)
+    y = 1 / (1 + np.exp(-a))  # written out: not the library's sigmoid
     _, delta = ow.loss_and_delta(a, t, "sigmoid", "bce")
     np.testing.assert_allclose(delta, y - t, atol=1e-9)
     _, delta = ow.loss_and_delta(a, t, "identity", "squared")
@@ -44,7 +43,17 @@ def test_figure_and_ui_follow_the_sliders(capsys):
     assert "t = 0" in fig.axes[0].get_title() and len(fig.axes[0].lines) == len(ow.PAIRS) + 1
     plt.close(fig)
     ui = ow.losses_ui()
+    capsys.readouterr()
     ui.children[0].value = 3.0
-    ui.f(**ui.kwargs)  # the callback itself: an error in it would raise here
-    assert "dl/da" in capsys.readouterr().out
+    ui.f(**ui.kwargs)  # a0 = 3, t = 1: each pair's line, from closed forms written here
+    lines = {line[:27].strip(): line for line in capsys.readouterr().out.splitlines()}
+    y = 1 / (1 + np.exp(-3.0))
+    expected = {  # label: (y, loss, dl/da)
+        "identity + squared error": (3.0, 0.5 * 2.0**2, 2.0),
+        "sigmoid + cross-entropy": (y, -np.log(y), y - 1),
+        "sigmoid + squared error": (y, 0.5 * (y - 1) ** 2, (y - 1) * y * (1 - y)),
+        "identity + absolute error": (3.0, 2.0, 1.0),
+    }
+    for label, (yv, loss, delta) in expected.items():
+        assert f"y = {yv:7.4f}   loss = {loss:7.4f}   dl/da = {delta:+.4f}" in lines[label]
     plt.close("all")

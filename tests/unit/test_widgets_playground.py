@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from ffnn import MLP, datasets
+from ffnn import MLP, datasets, reference
 from ffnn.widgets import playground as P
 
 
@@ -42,6 +42,12 @@ def test_same_seed_same_run_and_another_seed_another():
     c = small(dataset="xor", seed=4)
     c.step(15)
     assert c.train_loss != a.train_loss
+    # what is recorded is the cross-entropy of the current weights, on each split
+    for F, t, recorded in [(a.F_train, a.t_train, a.train_loss), (a.F_test, a.t_test, a.test_loss)]:
+        y = reference.forward(a.net, F)[0]
+        bce = -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
+        assert len(recorded) == 16 and recorded[-1] == pytest.approx(bce, rel=1e-12)
+    assert a.train_loss[-1] < a.train_loss[0]  # 15 epochs of SGD on XOR did learn
 
 
 def test_training_settings_keep_the_weights_others_restart():
@@ -135,14 +141,36 @@ def test_views_match_the_network():
     assert [m.shape for m in maps] == [(3, 5, 5), (3, 5, 5), (2, 5, 5), (1, 5, 5)]
     np.testing.assert_allclose(maps[-1].ravel(), pg.surface(5).ravel())
     grads = pg.gradients()
-    _, ref = pg.net.loss_and_gradients(pg.F_train, pg.t_train, "bce")
-    for g, r in zip(grads, ref[0::2], strict=True):
-        np.testing.assert_array_equal(g, r)
+    assert [g.shape for g in grads] == [(3, 3), (3, 2), (2, 1)]  # dL/dW per layer
+    # against plain NumPy (ffnn.reference, no kernel) and, for a few weights, against
+    # central differences of the mean cross-entropy computed here from the outputs
+    _, exact = reference.backprop(pg.net, pg.F_train, pg.t_train, "bce")
+    for g, e in zip(grads, exact[0::2], strict=True):
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-13)
+    assert max(np.abs(g).max() for g in grads) > 1e-3  # not trivially zero
+
+    def bce():
+        y = reference.forward(pg.net, pg.F_train)[0]
+        t = pg.t_train
+        return -np.mean(t * np.log(y) + (1 - t) * np.log(1 - y))
+
+    for layer, idx in [(0, (2, 1)), (1, (0, 1)), (2, (1, 0))]:
+        W = pg.net.weights[layer]
+        w0 = W[idx]
+        W[idx] = w0 + 1e-6
+        up = bce()
+        W[idx] = w0 - 1e-6
+        down = bce()
+        W[idx] = w0
+        assert grads[layer][idx] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-9)
     deltas = pg.deltas()
     assert [d.shape for d in deltas] == [(3,), (2,), (1,)]
-    # the output delta of sigmoid + cross-entropy is y - t
-    y = pg.net.forward(pg.F_train)
-    np.testing.assert_allclose(deltas[-1], np.abs(y - pg.t_train).mean(axis=0), rtol=1e-10)
+    # the output delta of sigmoid + cross-entropy is y - t, y computed here in NumPy
+    h = pg.F_train
+    for l, (W, b) in enumerate(zip(pg.net.weights, pg.net.biases, strict=True)):
+        a = h @ W + b
+        h = np.tanh(a) if l < pg.net.n_layers - 1 else 1 / (1 + np.exp(-a))
+    np.testing.assert_allclose(deltas[-1], np.abs(h - pg.t_train).mean(axis=0), rtol=1e-10)
 
 
 def test_export_weights_round_trip(tmp_path):

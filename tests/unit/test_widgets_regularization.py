@@ -45,11 +45,25 @@ def test_jitter_copies_inputs_with_noise():
     assert 0.05 < Xn.std() < 0.2
 
 
-def test_regularization_figure_titles_lambda():
+def test_regularization_figure_titles_lambda_and_draws_the_fit():
     fig = rw.regularization_figure(lam=0.01, epochs=50)
-    assert "0.01" in fig.axes[0].get_title()
+    X, T, Xv, Tv = rw.regression_data(12, noise=0.25, seed=0)
+    net, h = rw.fit_curve(X, T, lam=0.01, epochs=50, validation=(Xv, Tv), seed=0)
+    title = fig.axes[0].get_title()
+    assert "= 0.01" in title and f"= {rw.weight_norm(net):.3g}" in title
+    train, val = fig.axes[1].lines
+    np.testing.assert_array_equal(train.get_ydata(), h.loss)  # the curves of that very fit
+    np.testing.assert_array_equal(val.get_ydata(), h.val_loss)
+    assert len(h.loss) == 50
 
 
-def test_regularization_ui_builds_headless():
+def test_regularization_ui_refits_when_lambda_moves():
     ui = rw.regularization_ui(epochs=50)
     assert "λ" in ui.children[0].description
+    assert "= 0.0001" in ui.result.axes[0].get_title()
+    ui.children[0].value = 1.0
+    assert "= 1," in ui.result.axes[0].get_title()
+    norm = float(ui.result.axes[0].get_title().rsplit("= ", 1)[1].rstrip("$"))
+    X, T, Xv, Tv = rw.regression_data(12, noise=0.25, seed=0)
+    net, _ = rw.fit_curve(X, T, lam=1.0, epochs=50, validation=(Xv, Tv), seed=0)
+    assert norm == pytest.approx(rw.weight_norm(net), rel=1e-2)
