@@ -5,11 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+MUTATION_STAMP := $(VENV)/.installed-mutation
 # jupyter refuses to run as root without --allow-root
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT ?= 8888
 
-.PHONY: help lab test lint format release grade bench clean
+.PHONY: help lab test lint format release grade bench mutation clean
 
 help:
 	@echo "make lab      - JupyterLab on course/ (creates .venv on first use)"
@@ -17,6 +18,7 @@ help:
 	@echo "make release  - regenerate release/ from source/ with nbgrader"
 	@echo "make grade    - autograde autograder/submitted/*, write grades.csv + feedback"
 	@echo "make bench    - benchmarks -> benchmarks/RESULTS.md"
+	@echo "make mutation - mutation testing of lib/ffnn -> tests/artifacts/mutation.md"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +53,14 @@ release: $(STAMP)
 
 grade: $(STAMP)
 	$(BIN)/python -m autograder.grade
+
+$(MUTATION_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	touch $(MUTATION_STAMP)
+
+# not part of `make test` (time: README); MODULES=grading limits it to ffnn/grading.py
+mutation: $(MUTATION_STAMP)
+	$(BIN)/python tests/mutation/run.py $(MODULES)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
