@@ -28,7 +28,8 @@ parent in others), ``interrupt`` (a loop that swallows KeyboardInterrupt), ``mem
 print, HTML/JavaScript and images, a script in the written answer) and ``meta``
 (duplicated cell, schema version, swapped ``grade_id``s, a test turned into a
 solution, points raised), ``mutate`` (functions that overwrite their array arguments so
-that an expected value computed from them afterwards would agree with a wrong answer).
+that an expected value computed from them afterwards would agree with a wrong answer),
+``stored`` (a7: hands in good networks trained with other settings than it declares).
 
 Expected scores come from the notebooks themselves: a test earns its points when every
 answer name it uses (directly or through the answers it calls) is present and sound.
@@ -61,6 +62,16 @@ def _names(node):
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _locals(stmt):
+    """A function's arguments and the names it assigns: its own, not the notebook's."""
+    if not isinstance(stmt, ast.FunctionDef):
+        return set()
+    stored = {
+        n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    return stored | {a.arg for a in ast.walk(stmt.args) if isinstance(a, ast.arg)}
+
+
 def answers(nb):
     """grade_id -> {defined name: names used by its definition} for code answer cells."""
     out = {}
@@ -68,14 +79,19 @@ def answers(nb):
         m = _meta(cell)
         if cell.cell_type == "code" and m.get("solution"):
             defs = {}
-            for stmt in ast.parse(_strip_markers(cell.source)).body:
+            body = ast.parse(_strip_markers(cell.source)).body
+            # code the cell runs (not only what it assigns) must work for its names to exist
+            ran = {
+                n for stmt in body if not isinstance(stmt, ast.FunctionDef) for n in _names(stmt)
+            }
+            for stmt in body:
                 targets = [stmt.name] if isinstance(stmt, ast.FunctionDef) else []
                 if isinstance(stmt, ast.Assign):
                     targets = [
                         n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)
                     ]
                 for t in targets:
-                    defs[t] = _names(stmt) - {t}
+                    defs[t] = (_names(stmt) - _locals(stmt) | ran) - {t}
             out[m["grade_id"]] = defs
     return out
 
@@ -460,6 +476,20 @@ def _append(nb, gid, code):
     cell.source = cell.source + "\n\n" + code.strip() + "\n"
 
 
+# ``stored``: good networks, trained with other settings than the ones handed in (here by
+# the student's own train; a library or another notebook would do as well). The tests
+# train again with the declared settings, so only those count.
+_STORED_TINY = """\
+params_tiny, history_tiny = train(X_tiny, t_tiny, [64, 64, 10], 200, np.random.default_rng(1),
+                                  batch_size=20)
+settings_tiny = dict(sizes=[64, 2, 10], epochs=1)
+"""
+_STORED_FIT = """\
+params, history = train(X_train, t_train, [64, 64, 10], 20, np.random.default_rng(2))
+settings = dict(sizes=[64, 2, 10], epochs=1)
+"""
+
+
 def attacks(rel, src, full, graded):
     """The hostile samples (see the module docstring) and their honest scores."""
     out = {}
@@ -541,6 +571,12 @@ def attacks(rel, src, full, graded):
     _append(nb, "a2_relu", _MUTATE_RELU)
     _append(nb, "a2_losses", _MUTATE_CE)
     out["mutate"] = {a2: graded(nb, a2, every[a2], ["relu", "cross_entropy"])}
+
+    a7 = "a7_digits_project"  # hands in networks trained some other way than it declares
+    nb = copy.deepcopy(full[a7])
+    _cell(nb, "a7_overfit").source = _STORED_TINY
+    _cell(nb, "a7_fit").source = _STORED_FIT
+    out["stored"] = {a7: graded(nb, a7, every[a7], ["settings", "settings_tiny"])}
     return out
 
 

@@ -94,8 +94,8 @@ def grid(rng, low, high, step=0.25, size=None):
     multiply by hand without rounding."""
     k = np.arange(int(np.ceil(low / step)), int(np.floor(high / step)) + 1)
     k = k[k != 0]
-    out = rng.choice(k, size=size) * step
-    return float(out) if size is None else out.astype(float)
+    out = rng.choice(k, size=size) * float(step)
+    return float(out) if size is None else out
 
 
 class show:

@@ -71,7 +71,7 @@ def random_index(state, N):
     x ^= x >> np.uint64(27)
     state[0] = x
     u = (x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)  # 53 random bits
-    return int(u * (1.0 / 9007199254740992.0) * N)
+    return int(u * 2.0**-53 * N)
 
 
 def rng_state(seed):
@@ -121,7 +121,7 @@ def add_bias(X):
 
 
 def check_labels(t, n):
-    t = np.asarray(t, dtype=np.float64).reshape(-1)
+    t = np.asarray(t, dtype=np.float64).ravel()
     if t.size != n:
         raise ValueError(f"t must hold one label per sample ({n}), got {t.size}")
     values = set(np.unique(t).tolist())
@@ -142,7 +142,7 @@ def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
     if w0 is None:
         w = np.random.default_rng(seed).normal(size=Phi.shape[1])
     else:
-        w = np.array(w0, dtype=np.float64).reshape(-1)
+        w = np.array(w0, dtype=np.float64).ravel()
         if w.size != Phi.shape[1] or not np.all(np.isfinite(w)):
             raise ValueError(f"w0 must hold {Phi.shape[1]} finite numbers [w_0 (bias), w_1, ...]")
     cap = max(1, int(max_trajectory))
@@ -160,7 +160,7 @@ def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
 def predict(w, X):
     """f(w^T phi(x)): +1 where w^T phi(x) >= 0, else -1 (Rossi's f(a))."""
     Phi = add_bias(X)
-    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    w = np.asarray(w, dtype=np.float64).ravel()
     if w.size != Phi.shape[1]:
         raise ValueError(f"w must hold {Phi.shape[1]} numbers [w_0 (bias), w_1, ...], got {w.size}")
     return np.where(Phi @ w >= 0.0, 1, -1)
@@ -168,7 +168,7 @@ def predict(w, X):
 
 def hyperplane(w):
     """Unit normal w/||w|| and signed distance -w_0/||w|| from the origin of w_0 + w.x = 0."""
-    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    w = np.asarray(w, dtype=np.float64).ravel()
     norm = np.linalg.norm(w[1:])
     if norm == 0:
         raise ValueError("w[1:] is zero: no hyperplane")

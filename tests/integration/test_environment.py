@@ -1,5 +1,6 @@
 """The project's set-up files agree with each other."""
 
+import os
 import re
 
 import tomllib
@@ -98,3 +99,50 @@ def test_readme_example_runs_and_does_what_it_says():
     assert checked == set(README_CHECKS), (
         f"README lost the example(s) {set(README_CHECKS) - checked}"
     )
+
+
+def test_a_missing_component_fails_under_ci_and_skips_elsewhere(tmp_path):
+    """tests/conftest.py's ``require``: under CI=true a test whose component is missing
+    fails and names it; on a developer's machine it is skipped with the same words."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_needs.py").write_text(
+        "def test_needs_a_browser(require):\n"
+        "    require('Chromium', False, \"Debian's package chromium\")\n"
+    )
+    runs = {}
+    for ci in ("true", ""):
+        env = {**os.environ, "CI": ci}
+        runs[ci] = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", str(tmp_path)],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+    failed, skipped = runs["true"], runs[""]
+    assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout
+    assert "CI=true: Chromium is missing (Debian's package chromium)" in failed.stdout
+    assert skipped.returncode == 0 and "1 skipped" in skipped.stdout, skipped.stdout
+    assert "Chromium is missing" in skipped.stdout
+
+
+def test_ci_script_stops_when_a_system_component_is_missing(tmp_path):
+    """.ci/run's check of the system components, run with a PATH that has everything but
+    Chromium: it exits 1 and names Chromium."""
+    import shutil
+    import subprocess
+
+    text = (ROOT / ".ci" / "run").read_text()
+    assert "export CI=true" in text
+    block = "missing=()" + text.split("missing=()")[1].split("make test")[0]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("ls", "bwrap"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    run = subprocess.run(["/bin/bash", "-c", block], env={"PATH": str(bin_dir)},
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 1, run
+    assert "required component missing: Chromium (Debian package chromium)" in run.stderr

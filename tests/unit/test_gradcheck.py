@@ -98,10 +98,18 @@ def test_parameters_are_perturbed_in_place_and_restored_exactly():
     assert all(m.shape == (1, 2) for m in moved)  # ... each with exactly one entry perturbed
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.int64])
-def test_non_float64_x_is_rejected(dtype):
-    with pytest.raises(ValueError, match="float64"):
-        numerical_gradient(lambda: 0.0, np.zeros(3, dtype=dtype))
+@pytest.mark.parametrize(
+    "x, got",
+    [
+        (np.zeros(3, dtype=np.float32), "ndarray of float32"),
+        (np.zeros(3, dtype=np.int64), "ndarray of int64"),
+        ([0.0, 1.0], "list of ?"),
+    ],
+)
+def test_non_float64_x_is_rejected(x, got):
+    with pytest.raises(ValueError) as err:
+        numerical_gradient(lambda: 0.0, x)
+    assert str(err.value) == f"x must be a float64 NumPy array (perturbed in place), got {got}"
 
 
 def test_a_view_is_perturbed_where_it_lives():
@@ -120,6 +128,8 @@ def test_compare_closed_forms():
     assert compare(1e-9 * a, -1e-9 * a) == pytest.approx(1.0)  # scale-free
     assert compare([1.0, 0.0], [0.0, 1.0]) == pytest.approx(np.sqrt(2) / 2)
     assert compare(np.zeros(3), np.zeros(3)) == 0.0
+    assert compare([0.6, 0.8], [0.0, 0.0]) == 1.0  # ||a|| + ||b|| = 1 exactly
+    assert compare([[1.0, 2.0]], [1.0, 0.0]) == pytest.approx(2 / (np.sqrt(5) + 1))  # flattened
 
 
 def small_problem(seed=0):
@@ -169,3 +179,24 @@ def test_relative_error_is_large_for_wrong_gradients(monkeypatch, corrupt):
 
     monkeypatch.setattr(net, "loss_and_gradients", wrong)
     assert relative_error(net, X, T) > 1e-2
+
+
+def test_numerical_gradients_follow_loss_reduction_and_half():
+    """L = sum (sigmoid(X W + b) - T)^2 (squared, summed, no 1/2; a sigmoid output defaults to
+    cross-entropy): dL/dz = 2 (Y - T) Y (1 - Y), dL/dW = X^T dL/dz, dL/db = its column sums."""
+    X, T = small_problem()
+    net = ffnn.MLP([3, 2], output="sigmoid", seed=2)
+    W, b = (p.copy() for p in net.params)
+    Y = 1 / (1 + np.exp(-(X @ W + b)))
+    D = 2 * (Y - T) * Y * (1 - Y)
+    gW, gb = numerical_gradients(net, X, T, loss="squared", reduction="sum", half=False)
+    np.testing.assert_allclose(gW, X.T @ D, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(gb, D.sum(axis=0), rtol=0, atol=1e-7)
+
+
+def test_relative_error_passes_loss_reduction_half_and_h_on():
+    X, T = small_problem()
+    net = ffnn.MLP([3, 5, 2], hidden="tanh", output="sigmoid", seed=3)
+    kw = dict(loss="squared", reduction="sum", half=False)
+    assert relative_error(net, X, T, **kw) < 1e-6
+    assert relative_error(net, X, T, **kw, h=0.5) > 1e-3  # a coarse h: an O(h^2) error

@@ -114,3 +114,31 @@ def test_gaussian_rejects_a_non_positive_sigma(sigma):
 def test_non_positive_sizes_raise_a_clear_value_error(name, n_in, n_out):
     with pytest.raises(ValueError, match="n_in|n_out"):
         init.weights(name, n_in, n_out, rng())
+
+
+UNKNOWN = (
+    "unknown initialisation {}; expected one of: constant, gaussian, glorot, he, he_normal, "
+    "he_uniform, normal, xavier, xavier_normal, xavier_uniform, zeros"
+)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: init.get("kaiming"), UNKNOWN.format("'kaiming'")),
+        (lambda: init.weights(None, 2, 2, rng()), UNKNOWN.format("None")),
+        (lambda: init.weights("he", 0, 2, rng()), "n_in must be an integer >= 1, got 0"),
+        (lambda: init.weights("he", 2, 1.0, rng()), "n_out must be an integer >= 1, got 1.0"),
+        (lambda: init.gaussian(2, 2, rng(), sigma=0), "sigma must be a positive number, got 0"),
+    ],
+)
+def test_errors_are_stated_in_full(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_constant_is_float_even_for_an_integer_value_and_ignores_the_generator():
+    W = init.weights("constant", 2, 3, None, value=2)
+    assert W.dtype == np.float64 and np.array_equal(W, np.full((2, 3), 2.0))
+    assert np.array_equal(init.weights("zeros", 3, 1, None), np.zeros((3, 1)))

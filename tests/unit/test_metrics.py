@@ -43,3 +43,78 @@ def test_confusion_matrix_counts():
     assert metrics.confusion_matrix([0, 1], [1, 1]).shape == (2, 2)
     with pytest.raises(ValueError, match="same shape"):
         metrics.confusion_matrix([0, 1], [0])
+
+
+class FakeNet:
+    """A network stand-in: fixed outputs Y whatever X, an output unit and layer sizes."""
+
+    def __init__(self, Y, output, sizes):
+        self.Y, self.output, self.sizes = np.asarray(Y, dtype=float), output, sizes
+
+    def forward(self, X):
+        assert X == "X"
+        return self.Y
+
+
+@pytest.mark.parametrize(
+    "output, expected",
+    [("sigmoid", True), ("softmax", True), ("identity", False), ("tanh", False)],
+)
+def test_is_classifier_for_sigmoid_and_softmax_outputs_only(output, expected):
+    assert metrics.is_classifier(FakeNet([[0.0]], output, [1, 1])) is expected
+
+
+@pytest.mark.parametrize(
+    "T, n_outputs, expected",
+    [
+        ([[0, 1], [1, 0], [0, 1]], 2, [1, 0, 1]),  # one-hot rows, two classes
+        ([[0.5], [0.49], [0.0], [1.0]], 1, [1, 0, 0, 1]),  # 0/1 targets: class 1 at >= 0.5
+        ([[-1.0], [0.0], [1.0]], 1, [0, 1, 1]),  # negative targets: class 1 at >= 0
+        ([-0.5, 0.25], 1, [0, 1]),
+        ([0.0, 0.0], 1, [0, 0]),
+        ([[1], [1]], 1, [1, 1]),
+        ([2.0, 0.0, 1.0], 3, [2, 0, 1]),  # float labels become integers
+        ([[2], [1]], 3, [2, 1]),  # a label column
+    ],
+)
+def test_class_labels_are_int64(T, n_outputs, expected):
+    got = metrics.class_labels(np.array(T), n_outputs)
+    assert got.dtype == np.int64 and got.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "Y, output, expected",
+    [
+        ([[0.5], [0.4999], [1.0], [0.0]], "sigmoid", [1, 0, 1, 0]),
+        ([[0.0], [-1e-9], [0.3], [2.0]], "identity", [1, 0, 1, 1]),
+        ([[0.0], [-0.2], [0.3]], "tanh", [1, 0, 1]),
+        ([[0.2, 0.8], [0.9, 0.1]], "sigmoid", [1, 0]),
+        ([[-1.0, -3.0, -2.0]], "identity", [0]),
+    ],
+)
+def test_classes_are_int64(Y, output, expected):
+    got = metrics.classes(np.array(Y), output)
+    assert got.dtype == np.int64 and got.tolist() == expected
+
+
+def test_predict_and_accuracy_of_known_outputs():
+    net = FakeNet([[0.7], [0.2], [0.5], [0.1]], "sigmoid", [3, 5, 1])
+    assert metrics.predict(net, "X").tolist() == [1, 0, 1, 0]
+    acc = metrics.accuracy(net, "X", np.array([[1.0], [1.0], [1.0], [0.0]]))
+    assert type(acc) is float and acc == 0.75
+    soft = FakeNet([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], "softmax", [1, 4, 2])
+    assert metrics.accuracy(soft, "X", np.array([1, 1, 1])) == pytest.approx(2 / 3)
+    assert metrics.accuracy(soft, "X", np.array([[0, 1], [1, 0], [0, 1]])) == 1.0
+
+
+def test_confusion_matrix_sizes_and_message():
+    C = metrics.confusion_matrix([0, 1], [1, 1])
+    assert C.dtype == np.int64 and C.tolist() == [[0, 1], [0, 1]]
+    assert metrics.confusion_matrix([2, 0], [0, 0]).tolist() == [[1, 0, 0], [0, 0, 0], [1, 0, 0]]
+    assert metrics.confusion_matrix([0], [3]).shape == (4, 4)
+    C = metrics.confusion_matrix([1, 1, 0], [1, 1, 1], n_classes=3)
+    assert C.tolist() == [[0, 1, 0], [0, 2, 0], [0, 0, 0]]
+    assert metrics.confusion_matrix([1.0, 0.0], [1.0, 1.0]).tolist() == [[0, 1], [0, 1]]
+    with pytest.raises(ValueError) as err:
+        metrics.confusion_matrix([[0, 1]], [0, 1])
+    assert str(err.value) == "labels and pred must have the same shape, got (1, 2), (2,)"

@@ -150,12 +150,30 @@ def test_wrong_input_width_says_what_was_expected():
         net.forward(np.zeros((4, 3)))
 
 
-def test_target_shape_errors():
+@pytest.mark.parametrize(
+    "T, message",
+    [
+        (
+            np.zeros((5, 1)),
+            "T must have shape (n_samples, 4) to match the output layer, got (5, 1)"
+            " (for class labels use ffnn.losses.one_hot(labels))",
+        ),
+        (
+            np.zeros((5, 3)),
+            "T must have shape (n_samples, 4) to match the output layer, got (5, 3)",
+        ),
+        (np.zeros((4, 4)), "X and T must have the same number of samples, got 5 and 4"),
+    ],
+)
+def test_target_shape_errors(T, message):
     net = ffnn.MLP([2, 3, 4], output="softmax")
-    with pytest.raises(ValueError, match="one_hot"):
-        net.loss_and_gradients(np.zeros((5, 2)), np.zeros((5, 1)))
-    with pytest.raises(ValueError, match="same number of samples"):
-        net.loss_and_gradients(np.zeros((5, 2)), np.zeros((4, 4)))
+    with pytest.raises(ValueError) as err:
+        net.loss_and_gradients(np.zeros((5, 2)), T)
+    assert str(err.value) == message
+    one = ffnn.MLP([2, 3, 1], output="identity")
+    with pytest.raises(ValueError) as err:  # one output: no one_hot hint
+        one.loss_and_gradients(np.zeros((5, 2)), np.zeros((5, 2)))
+    assert str(err.value).endswith("to match the output layer, got (5, 2)")
 
 
 def test_nan_in_data_is_rejected():
@@ -169,19 +187,60 @@ def test_nan_in_data_is_rejected():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(sizes=[2]), "at least 2 layer sizes"),
-        (dict(sizes=[2, 0, 1]), "integer >= 1"),
-        (dict(sizes=[2, 3, 1], hidden="swish"), "unknown activation 'swish'"),
-        (dict(sizes=[2, 3, 1], hidden="softmax"), "output activation"),
-        (dict(sizes=[2, 3, 1], init="kaiming_magic"), "unknown initialisation"),
-        (dict(sizes=[2, 3, 1], dtype=np.int32), "float64 or float32"),
+        (
+            dict(sizes=[2]),
+            "sizes must list at least 2 layer sizes (inputs, ..., outputs), got [2]",
+        ),
+        (dict(sizes=5), "sizes must list at least 2 layer sizes (inputs, ..., outputs), got 5"),
+        (dict(sizes=[2, 0, 1]), "each layer size must be an integer >= 1, got 0"),
+        (
+            dict(sizes=[2, 3, 1], hidden="softmax"),
+            "softmax is an output activation; choose another hidden activation",
+        ),
+        (dict(sizes=[2, 3, 1], dtype=np.int32), "dtype must be float64 or float32, got int32"),
     ],
 )
 def test_bad_construction_arguments(kwargs, message):
     kwargs = dict(kwargs)  # the parameter set is shared: a test run twice must find it whole
     sizes = kwargs.pop("sizes")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as err:
         ffnn.MLP(sizes, **kwargs)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    "kwargs, start",
+    [
+        (dict(hidden="swish"), "unknown activation 'swish'; expected one of: elu, "),
+        (dict(output="swish"), "unknown activation 'swish'; expected one of: elu, "),
+        (dict(init="kaiming_magic"), "unknown initialisation 'kaiming_magic'; expected one of: "),
+    ],
+)
+def test_unknown_names_are_rejected(kwargs, start):
+    with pytest.raises(ValueError) as err:
+        ffnn.MLP([2, 3, 1], **kwargs)
+    assert str(err.value).startswith(start)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ([np.zeros((2, 3))], "expected 4 arrays (W1, b1, ...), got 1"),
+        (
+            [np.zeros((2, 3)), np.zeros(4), np.zeros((3, 4)), np.zeros(4)],
+            "b1 must have shape (3,), got (4,)",
+        ),
+        (
+            [np.zeros((2, 3)), np.zeros(3), np.zeros((4, 3)), np.zeros(4)],
+            "W2 must have shape (3, 4), got (4, 3)",
+        ),
+    ],
+)
+def test_set_params_says_which_array_has_the_wrong_shape(params, message):
+    net = ffnn.MLP([2, 3, 4], output="softmax")
+    with pytest.raises(ValueError) as err:
+        net.set_params(params)
+    assert str(err.value) == message
 
 
 def test_string_data_is_rejected():

@@ -254,6 +254,37 @@ def test_online_kernel_is_bit_identical_to_single_sample_gradient_steps(
     np.testing.assert_allclose(a.theta, w, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "optimizer, extra, ref_hyper",
+    [
+        ("sgd", {"weight_decay": 0.05, "clip_norm": 0.3}, {}),
+        ("adam", {"l1": 0.01, "clip_value": 0.05}, {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    ],
+)
+def test_minibatch_fit_with_penalties_equals_reference_steps(optimizer, extra, ref_hyper):
+    """The mini-batch kernel hands the penalties the weight mask and the work buffer: each
+    update is ffnn.reference's rule on the effective gradient of a batch (3, 3, 3, 1 rows)."""
+    rng = np.random.default_rng(7)
+    X, T = rng.normal(size=(10, 2)), rng.integers(0, 2, size=(10, 1)).astype(float)
+    net = ffnn.MLP([2, 4, 1], seed=3)
+    start = net.copy()
+    ffnn.train.fit(
+        net, X, T, optimizer=optimizer, lr=0.05, epochs=2, batch_size=3, shuffle=False,
+        progress=False, **extra,
+    )  # fmt: skip
+    w, state = start.theta.copy(), {}
+    mask = np.concatenate([np.full(p.size, float(k % 2 == 0)) for k, p in enumerate(start.params)])
+    for _ in range(2):
+        for s in range(0, 10, 3):
+            _, grads = ref.backprop(start, X[s : s + 3], T[s : s + 3])
+            g = ref.effective_gradient(
+                w, np.concatenate([np.ravel(d) for d in grads]), mask=mask, **extra
+            )
+            w, state = ref.RULES[optimizer](w, g, state, 0.05, **ref_hyper)
+            start.theta[:] = w
+    np.testing.assert_allclose(net.theta, w, rtol=1e-9, atol=1e-12)
+
+
 def test_evaluate_is_the_loss_and_accuracy_computed_by_hand():
     X, T = ffnn.datasets.moons(n=50, seed=1)
     net = ffnn.MLP([2, 8, 1], seed=2)
@@ -462,34 +493,61 @@ def test_fit_takes_an_early_stopping_object():
 def test_divergence_is_reported_clearly():
     X, T = ffnn.datasets.function("square", n=20)
     net = ffnn.MLP([1, 10, 1], output="identity", hidden="relu", seed=0)
-    with pytest.raises(FloatingPointError, match="learning rate"):
+    with pytest.raises(FloatingPointError) as err:
         ffnn.train.fit(net, X * 100, T * 1e4, lr=10.0, epochs=50, progress=False)
+    assert str(err.value) == (
+        "the loss became inf at epoch 4: the learning rate (10) is probably too large"
+    )
+
+
+FOREIGN_OPTIMIZER = ffnn.optim.SGD(ffnn.MLP([2, 2, 1]).params, lr=0.1)
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(epochs=0), "epochs must be an integer >= 1"),
-        (dict(batch_size=0), "batch_size"),
-        (dict(optimizer="adamax"), "unknown optimizer"),
-        (dict(lr=-1), "positive"),
-        (dict(validation=np.zeros(3)), "pair"),
-        (dict(loss="hinge"), "unknown loss"),
-        (dict(record="every batch"), "record must be"),
-        (dict(lr_schedule=0.1), "lr_schedule must be a function"),
+        (dict(epochs=0), "epochs must be an integer >= 1, got 0"),
+        (dict(batch_size=0), "batch_size must be an integer >= 1, got 0"),
+        (dict(early_stopping=0), "early_stopping (patience) must be an integer >= 1, got 0"),
+        (
+            dict(optimizer="adamax"),
+            "unknown optimizer 'adamax'; expected one of: adagrad, adam, momentum, rmsprop, sgd",
+        ),
+        (dict(lr=-1), "learning rate lr must be a positive number, got -1"),
+        (dict(validation=np.zeros(3)), "validation must be a pair (X_val, T_val)"),
+        (dict(validation=[np.zeros((1, 2))] * 3), "validation must be a pair (X_val, T_val)"),
+        (dict(record="every batch"), "record must be 'full' or 'running', got 'every batch'"),
+        (
+            dict(lr_schedule=0.1),
+            "lr_schedule must be a function of the epoch, e.g. ffnn.optim.schedule.step(0.1)",
+        ),
+        (
+            dict(optimizer=FOREIGN_OPTIMIZER),
+            "the optimizer was built for other parameters; build it with net.params",
+        ),
+        (dict(net="net"), "net must be an ffnn.MLP, got str"),
     ],
 )
 def test_fit_argument_errors(kwargs, message):
     X, T = ffnn.datasets.xor()
-    with pytest.raises(ValueError, match=message):
-        ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, progress=False, **kwargs)
+    net = kwargs.pop("net", ffnn.MLP([2, 2, 1]))
+    with pytest.raises(ValueError) as err:
+        ffnn.train.fit(net, X, T, progress=False, **kwargs)
+    assert str(err.value) == message
 
 
-def test_optimizer_for_another_network_is_rejected():
+def test_unknown_loss_is_rejected():
     X, T = ffnn.datasets.xor()
-    opt = ffnn.optim.SGD(ffnn.MLP([2, 2, 1]).params, lr=0.1)
-    with pytest.raises(ValueError, match="other parameters"):
-        ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, optimizer=opt, progress=False)
+    with pytest.raises(ValueError, match=r"^unknown loss 'hinge'; expected one of: absolute, "):
+        ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, loss="hinge", progress=False)
+
+
+def test_history_reads_its_keys_as_attributes():
+    h = ffnn.train.History(loss=[1.0])
+    assert h.loss == [1.0]
+    with pytest.raises(AttributeError) as err:
+        h.val_loss  # noqa: B018
+    assert str(err.value) == "val_loss" and err.value.__suppress_context__
 
 
 def test_progress_bar_can_be_shown(capsys):
@@ -506,6 +564,7 @@ def test_progress_bar_counts_the_epochs_run_and_shows_the_loss(monkeypatch):
 
         def __init__(self, total, desc, leave):
             self.total, self.n, self.postfix, self.closed = total, 0, [], False
+            self.desc, self.leave = desc, leave
             Bar.made.append(self)
 
         def update(self, k):
@@ -526,7 +585,7 @@ def test_progress_bar_counts_the_epochs_run_and_shows_the_loss(monkeypatch):
         ffnn.MLP([2, 2, 1]), X, T, epochs=10, progress=True, callback=lambda e, _: e == 2
     )  # the callback stops the run after epoch 3 of 10
     (bar,) = Bar.made
-    assert (bar.total, bar.n, bar.closed) == (10, 3, True)
+    assert (bar.total, bar.n, bar.closed, bar.desc, bar.leave) == (10, 3, True, "epochs", False)
     assert bar.postfix == [{"loss": f"{value:.4g}"} for value in h.loss] and len(h.loss) == 3
 
 
