@@ -14,11 +14,8 @@ def as_matrix(X, name="X", n_cols=None, dtype=np.float64):
         np.issubdtype(A.dtype, np.number) or np.issubdtype(A.dtype, np.bool_)
     ):
         raise ValueError(f"{name} must be a numeric array, got dtype {A.dtype}")
-    if A.ndim == 1:
-        if n_cols is not None and n_cols > 1 and A.shape[0] == n_cols:
-            A = A.reshape(1, -1)
-        else:
-            A = A.reshape(-1, 1)
+    if A.ndim == 1:  # (for n_cols 1, one entry reads the same as a row or a column)
+        A = A[None, :] if A.shape[0] == n_cols else A[:, None]
     if A.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {A.shape}")
     if A.shape[0] == 0:

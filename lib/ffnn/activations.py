@@ -110,7 +110,7 @@ def softmax_rows(A, out):
     """y_k = exp(a_k - max_j a_j) / sum_j exp(a_j - max_j a_j), row by row (stable form, 004)."""
     n, K = A.shape
     for i in range(n):
-        m = A[i, 0]
+        m = A[i, 0]  # a loop, not A[i].max(): the on-line kernel runs without NRT
         for k in range(1, K):
             if A[i, k] > m:
                 m = A[i, k]
@@ -197,7 +197,7 @@ def _as_2d(a):
     if arr.ndim == 0:
         return np.ascontiguousarray(arr.reshape(1, 1)), arr.shape
     if arr.ndim == 1:
-        return np.ascontiguousarray(arr.reshape(1, -1)), arr.shape
+        return np.ascontiguousarray(arr.reshape(1, arr.size)), arr.shape
     if arr.ndim == 2:
         return np.ascontiguousarray(arr), arr.shape
     raise ValueError(f"expected a scalar, 1-D or 2-D array, got shape {arr.shape}")
@@ -218,32 +218,32 @@ def _elementwise(code, alpha):
 
 def identity(a):
     """f(a) = a."""
-    return get("identity").f(a)
+    return get(NAMES[IDENTITY]).f(a)
 
 
 def sigmoid(a):
     """f(a) = 1 / (1 + exp(-a)); f'(a) = f(a)(1 - f(a))."""
-    return get("sigmoid").f(a)
+    return get(NAMES[SIGMOID]).f(a)
 
 
 def tanh(a):
     """f(a) = tanh(a) = 2 sigmoid(2a) - 1; f'(a) = 1 - tanh(a)^2."""
-    return get("tanh").f(a)
+    return get(NAMES[TANH]).f(a)
 
 
 def relu(a):
     """f(a) = max(0, a); f'(a) = 1 if a > 0 else 0."""
-    return get("relu").f(a)
+    return get(NAMES[RELU]).f(a)
 
 
 def leaky_relu(a, alpha=0.01):
     """f(a) = a if a > 0 else alpha * a."""
-    return get("leaky_relu", alpha).f(a)
+    return get(NAMES[LEAKY_RELU], alpha).f(a)
 
 
 def elu(a, alpha=1.0):
     """f(a) = a if a > 0 else alpha (exp(a) - 1); f'(a) = f(a) + alpha for a <= 0."""
-    return get("elu", alpha).f(a)
+    return get(NAMES[ELU], alpha).f(a)
 
 
 def softmax(a):
@@ -289,7 +289,7 @@ def code_of(name):
 def get(name, alpha=None):
     """Activation(name, code, alpha, f, df) for ``name`` (e.g. "tanh", "relu", "softmax")."""
     code = code_of(name)
-    canonical = NAMES[code] if code != SOFTMAX else "softmax"
+    canonical = NAMES[code]
     if alpha is None:
         alpha = DEFAULT_ALPHA.get(canonical, 0.0)
     alpha = float(alpha)

@@ -11,7 +11,6 @@ Classification sets return (X, t) with t a (n, 1) float column of 0/1
 labels (use ``labels="pm1"`` for the perceptron's +1/-1).
 """
 
-import gzip
 from collections import namedtuple
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def _rng(seed):
 
 def _labels(t, labels):
     if labels == "01":
-        return t.reshape(-1, 1).astype(np.float64)
+        return np.asarray(t, dtype=np.float64)[:, None]
     if labels == "pm1":
         return np.where(t > 0, 1.0, -1.0)
     raise ValueError(f"labels must be '01' or 'pm1', got {labels!r}")
@@ -36,7 +35,7 @@ def _labels(t, labels):
 
 def _gate(truth, labels):
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    return X, _labels(np.array(truth, dtype=np.float64), labels)
+    return X, _labels(np.array(truth), labels)
 
 
 def xor(labels="01"):
@@ -59,7 +58,7 @@ def blobs(n=200, distance=3.0, noise=1.0, seed=0, labels="01"):
     n = positive_int(n, "n", 2)
     rng = _rng(seed)
     t = np.arange(n) % 2
-    centres = np.where(t[:, None] == 1, distance / 2, -distance / 2) * np.ones((n, 2))
+    centres = np.where(t[:, None] == 1, distance / 2, -distance / 2)  # (n, 1), broadcast
     X = centres + in_range(noise, "noise", 0, np.inf) * rng.normal(size=(n, 2))
     return X, _labels(t, labels)
 
@@ -83,7 +82,7 @@ def separable(n=100, dim=2, margin=0.1, seed=0, labels="pm1"):
     else:
         raise ValueError(f"could not draw {n} points at margin {margin} from the hyperplane")
     X = X[:n]
-    return X, _labels((X @ w + b > 0).astype(float), labels)
+    return X, _labels(X @ w + b > 0, labels)
 
 
 def circles(n=200, noise=0.05, factor=0.5, seed=0, labels="01"):
@@ -133,8 +132,9 @@ def quadrants(n=200, noise=0.0, seed=0, labels="01"):
     n = positive_int(n, "n", 2)
     rng = _rng(seed)
     X = rng.uniform(-1, 1, (n, 2))
-    X += np.sign(X) * 0.05  # a small gap along the axes, as in TensorFlow Playground
-    t = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    sign = np.sign(X)
+    X += sign * 0.05  # a small gap along the axes, as in TensorFlow Playground
+    t = sign[:, 0] == sign[:, 1]
     return X + noise * rng.normal(size=(n, 2)), _labels(t, labels)
 
 
@@ -144,7 +144,7 @@ def surface(n=200, noise=0.0, seed=0):
     rng = _rng(seed)
     X = rng.uniform(-1, 1, (n, 2))
     t = np.sin(np.pi * X[:, 0]) * np.cos(0.5 * np.pi * X[:, 1]) + noise * rng.normal(size=n)
-    return X, t.reshape(-1, 1)
+    return X, t[:, None]
 
 
 _FUNCTIONS = {
@@ -165,7 +165,7 @@ def function(name, n=50, noise=0.0, seed=0):
     rng = _rng(seed)
     x = np.sort(rng.uniform(-1, 1, positive_int(n, "n", 2)))
     t = f(x) + noise * rng.normal(size=x.size)
-    return x.reshape(-1, 1), t.reshape(-1, 1)
+    return x[:, None], t[:, None]
 
 
 Digits = namedtuple("Digits", "X_train t_train X_test t_test")
@@ -181,7 +181,7 @@ def digits(test_fraction=0.25, seed=0, scale=True):
     X, t = load_digits(scale)
     rng = _rng(seed)
     test = np.zeros(t.size, dtype=bool)
-    for c in range(10):
+    for c in np.unique(t):
         idx = rng.permutation(np.flatnonzero(t == c))
         test[idx[: int(round(test_fraction * idx.size))]] = True
     return Digits(X[~test], t[~test], X[test], t[test])
@@ -189,8 +189,7 @@ def digits(test_fraction=0.25, seed=0, scale=True):
 
 def load_digits(scale=True):
     """All 1,797 digits as (X (1797, 64), t (1797,)), read from ffnn/data/digits.csv.gz."""
-    with gzip.open(DATA_DIR / "digits.csv.gz", "rt") as f:
-        data = np.loadtxt(f, delimiter=",")
+    data = np.loadtxt(DATA_DIR / "digits.csv.gz", delimiter=",")  # NumPy reads .gz itself
     X, t = data[:, :64], data[:, 64].astype(np.int64)
     return (X / 16.0 if scale else X), t
 

@@ -75,7 +75,7 @@ def loss_sum(pair, A, Y, T):
     for i in range(n):
         if loss == CE and out == act.SOFTMAX:
             # -sum_k t_k (a_k - logsumexp(a))
-            m = A[i, 0]
+            m = A[i, 0]  # a loop, not A[i].max(): the on-line kernel runs without NRT
             for k in range(1, K):
                 m = max(m, A[i, k])
             s = 0.0
@@ -166,11 +166,16 @@ def _prepare(Y, T):
     return Y, T
 
 
+def _from_y(spec):
+    """The Pairing for a loss read from Y alone: an identity output, so a = y."""
+    return Pairing(spec.code, act.IDENTITY, 0.0, spec.half)
+
+
 def value(loss, Y, T, reduction="mean", half=True):
     """L(Y, T) from the outputs Y alone (no pre-activation, so logs are floored at 1e-12)."""
     spec = get(loss, reduction, half)
     Y, T = _prepare(Y, T)
-    total = loss_sum(Pairing(spec.code, act.IDENTITY, 0.0, spec.half), Y, Y, T)
+    total = loss_sum(_from_y(spec), Y, Y, T)
     return total / Y.shape[0] if spec.reduction == "mean" else total
 
 
@@ -181,27 +186,27 @@ def gradient(loss, Y, T, reduction="mean", half=True):
     scale = 1.0 / Y.shape[0] if spec.reduction == "mean" else 1.0
     G = np.empty_like(Y)
     # identity output: delta = dL/dY (the shortcut y - t agrees with it for half squared)
-    return output_delta(Pairing(spec.code, act.IDENTITY, 0.0, spec.half), Y, Y, T, scale, G)
+    return output_delta(_from_y(spec), Y, Y, T, scale, G)
 
 
 def squared_error(Y, T, reduction="mean", half=True):
     """L = 1/2 sum_k (y_k - t_k)^2 per sample (no 1/2 if half=False), averaged or summed."""
-    return value("squared", Y, T, reduction, half)
+    return value(NAMES[SQUARED], Y, T, reduction, half)
 
 
 def binary_cross_entropy(Y, T, reduction="mean"):
     """L = -sum_k [t_k ln y_k + (1 - t_k) ln(1 - y_k)] per sample."""
-    return value("bce", Y, T, reduction)
+    return value(NAMES[BCE], Y, T, reduction)
 
 
 def cross_entropy(Y, T, reduction="mean"):
     """L = -sum_k t_k ln y_k per sample (t one-hot)."""
-    return value("ce", Y, T, reduction)
+    return value(NAMES[CE], Y, T, reduction)
 
 
 def absolute_error(Y, T, reduction="mean"):
     """L = sum_k |y_k - t_k| per sample (Laplace likelihood; its minimiser is the median)."""
-    return value("absolute", Y, T, reduction)
+    return value(NAMES[ABSOLUTE], Y, T, reduction)
 
 
 def one_hot(labels, n_classes=None):

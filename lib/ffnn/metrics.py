@@ -17,7 +17,7 @@ def class_labels(T, n_outputs):
     T = np.asarray(T)
     if T.ndim == 2 and T.shape[1] > 1:
         return T.argmax(axis=1)
-    T = T.reshape(-1)
+    T = T.ravel()
     if n_outputs == 1:
         return (T >= 0.5).astype(np.int64) if T.min() >= 0 else (T >= 0).astype(np.int64)
     return T.astype(np.int64)

@@ -305,10 +305,10 @@ class MLP:
                 f"sizes must list at least 2 layer sizes (inputs, ..., outputs), got {sizes!r}"
             )
         self.sizes = tuple(positive_int(s, "each layer size") for s in sizes)
-        self.hidden = act.get(hidden, alpha).name
+        self.hidden = act.get(hidden).name
         if self.hidden == "softmax":
             raise ValueError("softmax is an output activation; choose another hidden activation")
-        self.output = act.get(output, alpha).name
+        self.output = act.get(output).name
         # one alpha serves the whole net: the hidden unit's default, else the output's
         if alpha is None:
             alpha = act.DEFAULT_ALPHA.get(self.hidden, act.DEFAULT_ALPHA.get(self.output, 0.0))
@@ -317,8 +317,7 @@ class MLP:
         if self.dtype not in (np.float64, np.float32):
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
         self.layout = make_layout(self.sizes)
-        pairs = zip(self.sizes[:-1], self.sizes[1:], strict=True)
-        n_params = sum((n_in + 1) * n_out for n_in, n_out in pairs)
+        n_params = int(self.layout[-1, B_AT] + self.layout[-1, N_OUT])  # where b^L ends
         self.theta = np.zeros(n_params, dtype=self.dtype)
         self._decay_mask = np.zeros_like(self.theta)  # 1 on the weights, 0 on the biases
         for l in range(self.n_layers):
@@ -382,12 +381,11 @@ class MLP:
         )
         if len(arrays) != len(self.params):
             raise ValueError(f"expected {len(self.params)} arrays (W1, b1, ...), got {len(arrays)}")
-        for i, (dst, src) in enumerate(zip(self.params, arrays, strict=True)):
-            src = np.asarray(src, dtype=self.dtype)
-            if src.shape != dst.shape:
+        for i, dst in enumerate(self.params):
+            if np.shape(arrays[i]) != dst.shape:
                 name = ("W" if i % 2 == 0 else "b") + str(i // 2 + 1)
-                raise ValueError(f"{name} must have shape {dst.shape}, got {src.shape}")
-            dst[...] = src
+                raise ValueError(f"{name} must have shape {dst.shape}, got {np.shape(arrays[i])}")
+            dst[...] = arrays[i]
         return self
 
     def save(self, path):
@@ -410,7 +408,7 @@ class MLP:
                 output=str(data["output"]),
                 alpha=float(data["alpha"]),
             )
-            return net.set_params({k: data[k] for k in data.files if k[0] in "Wb"})
+            return net.set_params({k: data[k] for k in data.files})  # takes W1, b1, ...
 
     # -- what the kernels take
     def check_inputs(self, X):

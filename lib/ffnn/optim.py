@@ -207,7 +207,7 @@ class Optimizer:
             )
         self.params = params
         self.flat = _flat(params)
-        size = self.flat.size if self.flat is not None else sum(np.size(p) for p in params)
+        size = sum(np.size(p) for p in params)  # a ParamList's arrays tile its flat vector
         dtype = self.flat.dtype if self.flat is not None else np.float64
         self.lr = positive(lr, "learning rate lr")
         self.weight_decay = in_range(weight_decay, "weight_decay", 0.0, np.inf)
@@ -218,7 +218,7 @@ class Optimizer:
             mask = getattr(params, "decay_mask", None)
         if mask is None:
             mask = np.ones(size)
-        mask = np.array(mask, dtype=dtype).reshape(-1)  # a copy: the network's mask stays
+        mask = np.array(mask, dtype=dtype).ravel()  # a copy: the network's mask stays
         if mask.size != size:
             raise ValueError(f"mask must have {size} entries (one per parameter), got {mask.size}")
         self.mask = mask
@@ -288,7 +288,7 @@ def _concat(arrays, like):
             raise ValueError(
                 f"gradient shape {g.shape} does not match parameter shape {np.shape(p)}"
             )
-        out.append(g.reshape(-1))
+        out.append(g.ravel())
     return np.ascontiguousarray(np.concatenate(out))
 
 

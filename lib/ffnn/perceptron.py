@@ -116,7 +116,7 @@ def perceptron_kernel(Phi, t, w, max_steps, state, trajectory, updated):
 
 def add_bias(X):
     """phi(x) = [1, x]: a column of ones in front of X."""
-    X = as_matrix(X, "X")
+    X = as_matrix(X)
     return np.hstack([np.ones((X.shape[0], 1)), X])
 
 

@@ -66,7 +66,7 @@ def relu(a):
 
 def relu_derivative(a):
     """f'(a) = 1 if a > 0 else 0 (0 at the kink a = 0)."""
-    return (np.asarray(a) > 0).astype(np.float64)
+    return np.where(np.asarray(a) > 0, 1.0, 0.0)
 
 
 def leaky_relu(a, alpha=0.01):
@@ -261,7 +261,7 @@ def backprop(net, X, T, loss=None, reduction="mean", half=True, return_deltas=Fa
     """
     Y, caches = forward(net, X)
     loss = loss or DEFAULT_LOSS.get(net.output, "squared")
-    value, dH = loss_gradient(Y, np.asarray(T, dtype=np.float64), loss, reduction, half)
+    value, dH = loss_gradient(Y, T, loss, reduction, half)
     grads, deltas = [], []
     for dense_cache, act_cache in reversed(caches):
         dA = activation_backward(dH, act_cache)

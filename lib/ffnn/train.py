@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from . import activations as act
-from . import losses, metrics, optim
+from . import losses, optim
 from ._checks import positive_int
 from .network import (
     MLP,
@@ -179,11 +179,6 @@ class Prepared:
         self.spec = net.spec(loss)
         self.order = np.arange(X.shape[0], dtype=np.int64)
         self.workspace = net.workspace(batch_size)
-        classifier = metrics.is_classifier(net)
-        self.labels = metrics.class_labels(T, net.sizes[-1]) if classifier else None
-        self.val_labels = None
-        if classifier and validation is not None:
-            self.val_labels = metrics.class_labels(validation[1], net.sizes[-1])
 
 
 def make_optimizer(net, optimizer, lr, **kwargs):
@@ -256,13 +251,13 @@ def record_epoch(hist, run, running_loss=None):
     if running_loss is not None:
         hist["loss"].append(running_loss)
     else:
-        value, accuracy = run.net.evaluate(run.X, run.T, run.loss, labels=run.labels)
+        value, accuracy = run.net.evaluate(run.X, run.T, run.loss)
         hist["loss"].append(value)
         if accuracy is not None:
             hist["accuracy"].append(accuracy)
     if run.validation is None:
         return hist["loss"][-1]
-    value, accuracy = run.net.evaluate(*run.validation, run.loss, labels=run.val_labels)
+    value, accuracy = run.net.evaluate(*run.validation, run.loss)
     hist["val_loss"].append(value)
     if accuracy is not None:
         hist["val_accuracy"].append(accuracy)
@@ -319,8 +314,7 @@ def fit(
         else EarlyStopping(early_stopping, min_delta)
     )
     rng = np.random.default_rng(seed)
-    hist = History(loss=[], accuracy=[], val_loss=[], val_accuracy=[], lr=[])
-    hist.update(best_epoch=None, stopped_early=False)
+    hist = History(loss=[], accuracy=[], val_loss=[], val_accuracy=[], lr=[], stopped_early=False)
     with progress_bar(epochs, progress) as bar:
         for epoch in range(epochs):
             if lr_schedule is not None:

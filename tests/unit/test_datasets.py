@@ -166,29 +166,206 @@ def test_train_test_split_partitions_the_rows():
     assert np.array_equal(np.r_[Xa, Xb][:, 0] / 2, np.r_[ta, tb])  # rows stay with their labels
 
 
+SETS = "and, blobs, circles, gaussians, moons, or, quadrants, separable, spirals, surface, xor"
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: ds.make("swiss_roll"), r"unknown data set 'swiss_roll'; expected one of"),
-        (lambda: ds.function("cube"), r"unknown function 'cube'"),
-        (lambda: ds.xor(labels="+-"), r"labels must be '01' or 'pm1'"),
-        (lambda: ds.blobs(n=1), r"n must be an integer >= 2"),
-        (lambda: ds.spirals(n=0), r"n must be an integer >= 2"),
-        (lambda: ds.moons(n=10.0), r"n must be an integer >= 2"),
-        (lambda: ds.circles(n=True), r"n must be an integer >= 2"),
-        (lambda: ds.separable(dim=0), r"dim must be an integer >= 1"),
-        (lambda: ds.blobs(noise=-0.1), r"noise must be in \[0, inf\]"),
-        (lambda: ds.digits(test_fraction=0), r"test_fraction must be in \(0.0, 1.0\)"),
-        (lambda: ds.digits(test_fraction=1.0), r"test_fraction must be in \(0.0, 1.0\)"),
-        (lambda: ds.train_test_split(np.zeros((5, 2)), np.zeros(4)), r"same number of samples"),
+        (lambda: ds.make("swiss_roll"), f"unknown data set 'swiss_roll'; expected one of: {SETS}"),
+        (
+            lambda: ds.function("cube"),
+            "unknown function 'cube'; expected one of: abs, heaviside, sin, square",
+        ),
+        (lambda: ds.xor(labels="+-"), "labels must be '01' or 'pm1', got '+-'"),
+        (lambda: ds.blobs(n=1), "n must be an integer >= 2, got 1"),
+        (lambda: ds.spirals(n=0), "n must be an integer >= 2, got 0"),
+        (lambda: ds.moons(n=10.0), "n must be an integer >= 2, got 10.0"),
+        (lambda: ds.circles(n=True), "n must be an integer >= 2, got True"),
+        (lambda: ds.quadrants(n=1), "n must be an integer >= 2, got 1"),
+        (lambda: ds.surface(n=1), "n must be an integer >= 2, got 1"),
+        (lambda: ds.function("sin", n=1), "n must be an integer >= 2, got 1"),
+        (lambda: ds.separable(n=1), "n must be an integer >= 2, got 1"),
+        (lambda: ds.separable(dim=0), "dim must be an integer >= 1, got 0"),
+        (lambda: ds.blobs(noise=-0.1), "noise must be in [0, inf], got -0.1"),
+        (lambda: ds.digits(test_fraction=0), "test_fraction must be in (0.0, 1.0), got 0"),
+        (lambda: ds.digits(test_fraction=1.0), "test_fraction must be in (0.0, 1.0), got 1.0"),
+        (
+            lambda: ds.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=0.0),
+            "test_fraction must be in (0.0, 1.0), got 0.0",
+        ),
+        (
+            lambda: ds.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=1),
+            "test_fraction must be in (0.0, 1.0), got 1",
+        ),
+        (
+            lambda: ds.train_test_split(np.zeros((5, 2)), np.zeros(5), test_fraction=1.5),
+            "test_fraction must be in (0.0, 1.0), got 1.5",
+        ),
+        (
+            lambda: ds.train_test_split(np.zeros((5, 2)), np.zeros(4)),
+            "X and t must have the same number of samples, got 5 and 4",
+        ),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as err:
         call()
+    assert str(err.value) == message
 
 
 @pytest.mark.parametrize("margin", [-0.1, 0.5, float("nan")])
 def test_separable_refuses_a_margin_it_cannot_keep(margin):
-    with pytest.raises(ValueError, match="margin"):
+    with pytest.raises(ValueError) as err:
         ds.separable(n=5, dim=1, margin=margin)
+    assert str(err.value) == f"margin must be a number in [0, 0.5), got {margin!r}"
+
+
+class Stuck:
+    """A generator whose candidate points all sit on the hyperplane: no margin can be kept."""
+
+    def normal(self, size):
+        return np.ones(size)
+
+    def uniform(self, low, high, size=None):
+        return 0.0 if size is None else np.zeros(size)
+
+
+def test_separable_gives_up_when_no_point_keeps_the_margin(monkeypatch):
+    monkeypatch.setattr(ds, "_rng", lambda seed: Stuck())
+    with pytest.raises(ValueError) as err:
+        ds.separable(n=7, dim=3, margin=0.25)
+    assert str(err.value) == "could not draw 7 points at margin 0.25 from the hyperplane"
+
+
+@pytest.mark.parametrize(
+    "call, explicit",
+    [
+        (ds.blobs, lambda: ds.blobs(200, 3.0, 1.0, 0, "01")),
+        (ds.separable, lambda: ds.separable(100, 2, 0.1, 0, "pm1")),
+        (ds.circles, lambda: ds.circles(200, 0.05, 0.5, 0, "01")),
+        (ds.moons, lambda: ds.moons(200, 0.1, 0, "01")),
+        (ds.spirals, lambda: ds.spirals(400, 0.1, 1.75, 0, "01")),
+        (ds.gaussians, lambda: ds.gaussians(200, 0.5, 0, "01")),
+        (ds.quadrants, lambda: ds.quadrants(200, 0.0, 0, "01")),
+        (ds.surface, lambda: ds.surface(200, 0.0, 0)),
+        (lambda: ds.function("sin"), lambda: ds.function("sin", 50, 0.0, 0)),
+        (ds.digits, lambda: ds.digits(0.25, 0, True)),
+        (
+            lambda: ds.train_test_split(np.arange(40.0), np.arange(40)),
+            lambda: ds.train_test_split(np.arange(40.0), np.arange(40), 0.25, 0),
+        ),
+    ],
+)
+def test_the_documented_defaults(call, explicit):
+    for a, b in zip(call(), explicit(), strict=True):
+        assert a.shape == b.shape and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda seed: ds.surface(n=30, seed=seed),
+        lambda seed: ds.separable(n=30, seed=seed),
+        lambda seed: ds.function("abs", n=30, noise=0.1, seed=seed),
+        lambda seed: ds.train_test_split(np.arange(30.0), np.arange(30), seed=seed),
+    ],
+)
+def test_the_seed_fixes_the_data(make):
+    a, b, c = make(3), make(3), make(4)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    assert not np.array_equal(a[0], c[0])
+
+
+def is_standard_normal(z):
+    """z looks like N(0, 1) draws: mean, std, P(|z| < 1) within 6 standard errors."""
+    z = np.ravel(z)
+    n = z.size
+    p = 0.6826894921370859
+    return (
+        abs(z.mean()) < 6 / np.sqrt(n)
+        and abs(z.std() - 1) < 6 / np.sqrt(2 * n)
+        and abs(np.mean(np.abs(z) < 1) - p) < 6 * np.sqrt(p * (1 - p) / n)
+    )
+
+
+@pytest.mark.parametrize(
+    "make, scale, moved",
+    [
+        (lambda noise: ds.blobs(n=3000, noise=noise, seed=2), 1.0, 0),
+        (lambda noise: ds.gaussians(n=3000, noise=noise, seed=2), 2.0, 0),
+        (lambda noise: ds.circles(n=3000, noise=noise, seed=2), 1.0, 0),
+        (lambda noise: ds.moons(n=3000, noise=noise, seed=2), 1.0, 0),
+        (lambda noise: ds.spirals(n=3000, noise=noise, seed=2), 0.1, 0),
+        (lambda noise: ds.quadrants(n=3000, noise=noise, seed=2), 1.0, 0),
+        (lambda noise: ds.surface(n=3000, noise=noise, seed=2), 1.0, 1),
+        (lambda noise: ds.function("sin", n=3000, noise=noise, seed=2), 1.0, 1),
+    ],
+)
+def test_noise_is_independent_gaussian_with_std_noise_times_the_sets_scale(make, scale, moved):
+    """Classification sets move the points, regression sets the targets (``moved``)."""
+    clean = make(0.0)
+    for noise in (0.25, 0.4):  # gaussians: noise 0.5 would be blobs' default std 1
+        noisy = make(noise)
+        assert np.array_equal(noisy[1 - moved], clean[1 - moved])
+        assert is_standard_normal((noisy[moved] - clean[moved]) / (noise * scale))
+
+
+def angle_counts(angle, low, high, bins):
+    return np.histogram(angle, bins=bins, range=(low, high))[0]
+
+
+def test_circle_angles_are_uniform_around_the_circle():
+    X, t = ds.circles(n=4000, noise=0.0, seed=3)
+    counts = angle_counts(np.arctan2(X[:, 1], X[:, 0]), -np.pi, np.pi, 8)
+    assert np.all(np.abs(counts - 500) < 6 * np.sqrt(500 * 7 / 8))
+    # tiny sets too: two points per set, over many seeds
+    small = np.concatenate([ds.circles(n=2, noise=0.0, seed=s)[0] for s in range(100)])
+    assert np.all(angle_counts(np.arctan2(small[:, 1], small[:, 0]), -np.pi, np.pi, 4) >= 20)
+
+
+def test_moon_angles_are_uniform_along_the_half_circles():
+    X, t = ds.moons(n=4000, noise=0.0, seed=3)
+    up, down = X[t.ravel() == 0], X[t.ravel() == 1]
+    for angle in (np.arctan2(up[:, 1], up[:, 0]), np.arctan2(0.5 - down[:, 1], 1 - down[:, 0])):
+        counts = angle_counts(angle, 0, np.pi, 4)
+        assert np.all(np.abs(counts - 500) < 6 * np.sqrt(500 * 3 / 4))
+
+
+def test_spiral_radius_squared_is_uniform_between_0_02_and_1():
+    X, _ = ds.spirals(n=4000, noise=0.0, seed=3)
+    counts = angle_counts(np.sum(X**2, axis=1), 0.02, 1.0, 7)
+    assert counts.sum() == 4000
+    assert np.all(np.abs(counts - 4000 / 7) < 6 * np.sqrt(4000 / 7))
+
+
+@pytest.mark.parametrize("make", [ds.quadrants, ds.surface])
+def test_inputs_fill_the_square(make):
+    X, _ = make(n=4000, seed=3)
+    gap = 0.05 if make is ds.quadrants else 0.0
+    inner = np.abs(X) - gap  # quadrants: uniform on (0, 1) after removing the gap
+    for column in inner.T:
+        counts = angle_counts(column, 0, 1, 4)
+        assert np.all(np.abs(counts - 1000) < 6 * np.sqrt(1000))
+        assert np.mean(X[:, 0] > 0) == pytest.approx(0.5, abs=0.05)
+
+
+def test_separable_takes_exactly_n_points_and_keeps_a_zero_margin():
+    X, s = ds.separable(n=2, dim=1, margin=0.0, seed=1)
+    assert X.shape == (2, 1) and s.shape == (2,)
+    assert ds.separable(n=3, dim=4, margin=0.0)[0].shape == (3, 4)
+
+
+def test_separable_hyperplane_passes_within_0_2_of_the_centre():
+    """In one dimension the hyperplane is a threshold; it lies between the classes, so the
+    middle of the gap between them locates it (margin 0 and 400 points: to about 0.01)."""
+    where = []
+    for seed in range(40):
+        X, s = ds.separable(n=400, dim=1, margin=0.0, seed=seed)
+        x = X.ravel()
+        lo, hi = (x[s < 0], x[s > 0]) if x[s > 0].min() > x[s < 0].max() else (x[s > 0], x[s < 0])
+        assert hi.min() > lo.max()
+        where.append((hi.min() + lo.max()) / 2)
+    where = np.abs(where)
+    assert where.max() <= 0.2 + 0.02
+    assert where.min() < 0.05 and where.max() > 0.15  # drawn afresh, not a fixed offset

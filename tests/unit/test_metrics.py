@@ -102,6 +102,8 @@ def test_predict_and_accuracy_of_known_outputs():
     assert metrics.predict(net, "X").tolist() == [1, 0, 1, 0]
     acc = metrics.accuracy(net, "X", np.array([[1.0], [1.0], [1.0], [0.0]]))
     assert type(acc) is float and acc == 0.75
+    # one output unit: soft targets count as class 1 from 0.5 on (not truncated to 0)
+    assert metrics.accuracy(net, "X", np.array([[0.9], [0.4], [0.5], [0.2]])) == 1.0
     soft = FakeNet([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], "softmax", [1, 4, 2])
     assert metrics.accuracy(soft, "X", np.array([1, 1, 1])) == pytest.approx(2 / 3)
     assert metrics.accuracy(soft, "X", np.array([[0, 1], [1, 0], [0, 1]])) == 1.0

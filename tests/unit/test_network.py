@@ -90,7 +90,7 @@ def test_forward_matches_numpy_for_any_shape(sizes, n, scale, seed):
 
 def test_forward_all_keeps_a_and_h_per_layer():
     net = ffnn.MLP([2, 3, 1], hidden="relu", output="sigmoid", seed=0)
-    X = np.array([[1.0, -2.0], [0.5, 0.5]])
+    X = np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 3.0]])
     As, Hs = net.forward_all(X)
     np.testing.assert_allclose(As[0], X @ net.params[0] + net.params[1])
     np.testing.assert_allclose(Hs[0], np.maximum(As[0], 0))
@@ -145,7 +145,7 @@ def test_symmetric_start_keeps_hidden_units_identical():
 def test_wrong_input_width_says_what_was_expected():
     net = ffnn.MLP([2, 3, 1])
     with pytest.raises(
-        ValueError, match=r"X must have 2 column\(s\) \(n_samples, 2\), got shape \(4, 3\)"
+        ValueError, match=r"^X must have 2 column\(s\) \(n_samples, 2\), got shape \(4, 3\)$"
     ):
         net.forward(np.zeros((4, 3)))
 
@@ -155,18 +155,18 @@ def test_wrong_input_width_says_what_was_expected():
     [
         (
             np.zeros((5, 1)),
-            "T must have shape (n_samples, 4) to match the output layer, got (5, 1)"
+            "T must have shape (n_samples, 2) to match the output layer, got (5, 1)"
             " (for class labels use ffnn.losses.one_hot(labels))",
         ),
         (
             np.zeros((5, 3)),
-            "T must have shape (n_samples, 4) to match the output layer, got (5, 3)",
+            "T must have shape (n_samples, 2) to match the output layer, got (5, 3)",
         ),
-        (np.zeros((4, 4)), "X and T must have the same number of samples, got 5 and 4"),
+        (np.zeros((3, 2)), "X and T must have the same number of samples, got 5 and 3"),
     ],
 )
 def test_target_shape_errors(T, message):
-    net = ffnn.MLP([2, 3, 4], output="softmax")
+    net = ffnn.MLP([2, 1, 2], output="softmax")  # 2 outputs (the hidden layer has 1)
     with pytest.raises(ValueError) as err:
         net.loss_and_gradients(np.zeros((5, 2)), T)
     assert str(err.value) == message
@@ -340,3 +340,131 @@ def test_loss_is_the_loss_formula_applied_to_the_outputs():
     ce = -np.sum(Ts * np.log(numpy_outputs(soft, Xs)), axis=1).mean()
     assert soft.loss(Xs, Ts) == pytest.approx(ce, rel=1e-12)
     assert soft.evaluate(Xs, Ts)[0] == pytest.approx(ce, rel=1e-12)
+
+
+@pytest.mark.parametrize("n, k, m", [(2, 3, 4), (16, 16, 15), (16, 16, 16), (20, 17, 13)])
+def test_small_products_equal_numpy_on_both_sides_of_the_blas_threshold(n, k, m):
+    """affine, matmul_tn and matmul_nt loop below SMALL = 4096 multiply-adds and call BLAS
+    from there on; both ways give X W + b, H^T D and D W^T, into a dirty out buffer."""
+    rng = np.random.default_rng(n * k * m)
+    X, W, b = rng.normal(size=(n, k)), rng.normal(size=(k, m)), rng.normal(size=m)
+    D = rng.normal(size=(n, m))
+    out = np.full((n, m), 7.0)
+    ffnn.network.affine(X, W, b, out)
+    np.testing.assert_allclose(out, X @ W + b, rtol=1e-12, atol=1e-12)
+    out = np.full((k, m), 7.0)
+    ffnn.network.matmul_tn(X, D, out)
+    np.testing.assert_allclose(out, X.T @ D, rtol=1e-12, atol=1e-12)
+    out = np.full((n, k), 7.0)
+    ffnn.network.matmul_nt(D, W, out)
+    np.testing.assert_allclose(out, D @ W.T, rtol=1e-12, atol=1e-12)
+
+
+def test_one_sample_helpers_equal_numpy():
+    """The on-line kernel's vector helpers: x W + b, x^T d (flat, row by row) and d W^T."""
+    rng = np.random.default_rng(3)
+    x, W, b, d = rng.normal(size=3), rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=4)
+    out = np.full(4, 7.0)
+    ffnn.network.affine_vec(x, W.ravel(), b, out)
+    np.testing.assert_allclose(out, x @ W + b, rtol=1e-12)
+    out = np.full(12, 7.0)
+    ffnn.network.outer_vec(x, d, out)
+    np.testing.assert_allclose(out, np.outer(x, d).ravel(), rtol=1e-12)
+    out = np.full(3, 7.0)
+    ffnn.network.matvec_nt(d, W.ravel(), out)
+    np.testing.assert_allclose(out, W @ d, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "hidden, output, alpha",
+    [
+        ("tanh", "sigmoid", 0.0),
+        ("relu", "elu", 1.0),  # the output's default when the hidden unit has none
+        ("leaky_relu", "elu", 0.01),  # the hidden unit's default first
+        ("elu", "identity", 1.0),
+    ],
+)
+def test_default_alpha_is_the_hidden_units_then_the_outputs(hidden, output, alpha):
+    net = ffnn.MLP([2, 3, 1], hidden=hidden, output=output)
+    assert net.alpha == alpha and type(net.alpha) is float
+
+
+def test_get_params_copy_repr_and_load_keep_everything(tmp_path):
+    net = ffnn.MLP([2, 3, 2], hidden="leaky_relu", output="softmax", alpha=0.2, seed=1)
+    params = net.get_params()
+    assert list(params) == ["W1", "b1", "W2", "b2"]
+    for k, name in enumerate(params):
+        np.testing.assert_array_equal(params[name], net.params[k])
+    params["W1"][0, 0] += 1.0  # copies, not views
+    assert net.params[0][0, 0] != params["W1"][0, 0]
+    twin = net.copy()
+    assert twin.workspace(3) is not net.workspace(3)  # its own buffers
+    twin.theta[0] += 1.0
+    assert twin.params[0][0, 0] == twin.theta[0] != net.theta[0]
+    assert repr(net) == "MLP([2, 3, 2], hidden='leaky_relu', output='softmax', params=17)"
+    net.save(tmp_path / "net.npz")
+    back = ffnn.MLP.load(tmp_path / "net.npz")
+    assert (back.sizes, back.hidden, back.output, back.alpha) == (
+        (2, 3, 2),
+        "leaky_relu",
+        "softmax",
+        0.2,
+    )
+    np.testing.assert_array_equal(back.theta, net.theta)
+    net.set_params(list(back.params))  # a list works too
+    np.testing.assert_array_equal(net.theta, back.theta)
+
+
+def test_accuracy_reads_soft_targets_and_tanh_outputs_take_the_squared_error():
+    """A single sigmoid output's class is y >= 0.5, a target's t >= 0.5 (soft targets too);
+    an output unit without a paired loss (tanh) is trained on 1/2 (y - t)^2."""
+    X = np.random.default_rng(2).normal(size=(12, 2))
+    T = np.random.default_rng(3).uniform(0.05, 0.95, size=(12, 1))
+    net = ffnn.MLP([2, 3, 1], seed=0)
+    Y = numpy_outputs(net, X)
+    _, accuracy = net.evaluate(X, T)
+    assert accuracy == np.mean((Y >= 0.5) == (T >= 0.5)) and 0 < accuracy < 1
+    soft = ffnn.MLP([2, 3, 1], output="tanh", seed=0)
+    Y = np.tanh(np.tanh(X @ soft.params[0] + soft.params[1]) @ soft.params[2] + soft.params[3])
+    assert soft.default_loss() == "squared"
+    assert soft.loss(X, T) == pytest.approx(0.5 * np.mean((Y - T) ** 2), rel=1e-12)
+
+
+def test_workspaces_are_reused_and_at_most_9_are_kept():
+    net = ffnn.MLP([2, 3, 1])
+    first = net.workspace(1)
+    for n in range(2, 10):
+        net.workspace(n)
+    assert net.workspace(1) is first  # 9 batch sizes are kept
+    net.workspace(10)  # a 10th starts the cache afresh
+    assert net.workspace(1) is not first and net.workspace(10) is net.workspace(10)
+
+
+def test_targets_are_checked_as_T_in_the_nets_dtype():
+    net = ffnn.MLP([2, 3, 1], dtype=np.float32)
+    T = net.check_targets([1, 0, 1], 3)  # a 1-D vector: one column
+    assert T.dtype == np.float32 and T.shape == (3, 1)
+    assert net.check_inputs([[1, 2]]).dtype == np.float32
+    with pytest.raises(ValueError) as err:
+        net.loss_and_gradients(np.zeros((2, 2)), [[np.nan], [0.0]])
+    assert str(err.value) == "T contains NaN or inf; expected finite numbers"
+
+
+def test_layer_table_and_reinitialize_defaults():
+    """The layer table: n_in, n_out, where W^l and b^l start in theta, where the layer's
+    units start; reinitialize() draws xavier weights from seed 0 and zero biases."""
+    layout = ffnn.network.make_layout((2, 3, 4))
+    np.testing.assert_array_equal(layout, [[2, 3, 0, 6, 0], [3, 4, 9, 21, 3]])
+    assert layout.dtype == np.int64
+    net = ffnn.MLP([2, 3, 4], seed=5)
+    net.theta[:] = 1.0
+    net.reinitialize()
+    rng = np.random.default_rng(0)
+    for W, b in zip(net.weights, net.biases, strict=True):
+        n_in, n_out = W.shape
+        expected = ffnn.init.get("xavier")(n_in, n_out, rng)
+        np.testing.assert_array_equal(W, expected)
+        assert np.all(b == 0.0)
+    np.testing.assert_array_equal(ffnn.MLP([2, 3, 4]).theta, net.theta)  # xavier, seed 0
+    const = ffnn.MLP([2, 3, 1], init="constant", init_kwargs={"value": 0.3})
+    assert np.all(const.weights[0] == 0.3) and np.all(const.weights[1] == 0.3)

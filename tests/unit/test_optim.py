@@ -255,6 +255,17 @@ def test_effective_gradient(kw, g_eff):
 def test_no_clipping_unless_asked():
     w = run_steps(optim.SGD, grads=[[3.0, -40.0]], theta=[0.0, 0.0], lr=1.0)
     np.testing.assert_array_equal(w, [-3.0, 40.0])
+    w = run_steps(optim.SGD, grads=[[3.0, -40.0]], theta=[0.0, 0.0], lr=1.0, clip_value=1.0)
+    np.testing.assert_array_equal(w, [-1.0, 1.0])
+
+
+def test_float32_gradients_are_applied_in_float64():
+    """Gradients of a float32 network applied to float64 parameters: lr * g in float64, not
+    rounded to float32 first (which would give 0.98999999929 here)."""
+    w = np.array([1.0, 1.0])
+    optim.SGD([w], lr=0.1).step([np.array([0.1, 0.7], dtype=np.float32)])
+    expected = [1.0 - 0.1 * float(np.float32(0.1)), 1.0 - 0.1 * float(np.float32(0.7))]
+    np.testing.assert_array_equal(w, expected)
 
 
 def test_an_explicit_mask_selects_the_decayed_entries():
@@ -332,6 +343,9 @@ def test_state_is_kept_in_the_parameters_dtype_and_the_mask_is_a_copy():
     assert opt.work.dtype == np.float64
     opt.mask[:] = 0.0
     assert net.params.decay_mask.sum() == 2 * 3 + 3
+    # a mask given in another dtype is stored in the parameters' (the kernels compile once)
+    assert optim.SGD(net.params, mask=np.ones(net.theta.size)).mask.dtype == np.float32
+    assert optim.SGD([np.zeros(2)], mask=[1, 0]).mask.dtype == np.float64
 
 
 def test_repr_names_the_rule_and_the_learning_rate():

@@ -180,12 +180,19 @@ INT_T = np.array([1, 1, 1, -1, -1, -1, 1, -1], float)
 
 
 @pytest.mark.parametrize(
-    "seed, w0, max_steps",
-    [(0, [0, 0, 0], 1000), (4, [5, -1, -2], 1000), (7, [-1, 0, 0], 1000), (2, [3, -4, 1], 6)],
+    "seed, w0, max_steps, scale",
+    [
+        (0, [0, 0, 0], 1000, 1.0),
+        (4, [5, -1, -2], 1000, 1.0),
+        (7, [-1, 0, 0], 1000, 1.0),
+        (2, [3, -4, 1], 6, 1.0),
+        (1, [0, 1, 0], 1000, 0.25),  # an integer start, steps of 1/4: w is float
+    ],
 )
-def test_a_run_is_rossis_algorithm_step_for_step(seed, w0, max_steps):
-    w, trajectory, updated, converged, steps = reference_run(INT_X, INT_T, w0, seed, max_steps)
-    r = ffnn.perceptron.train(INT_X, INT_T, max_steps=max_steps, seed=seed, w0=w0)
+def test_a_run_is_rossis_algorithm_step_for_step(seed, w0, max_steps, scale):
+    X = scale * INT_X
+    w, trajectory, updated, converged, steps = reference_run(X, INT_T, w0, seed, max_steps)
+    r = ffnn.perceptron.train(X, INT_T, max_steps=max_steps, seed=seed, w0=w0)
     np.testing.assert_array_equal(r.weights, w)
     np.testing.assert_array_equal(r.trajectory, trajectory)
     assert r.updated.tolist() == updated
@@ -219,12 +226,13 @@ def test_the_trajectory_cap_keeps_the_first_updates():
     X = np.asarray(X, dtype=float)
     w, trajectory, updated, _, _ = reference_run(X, np.ravel(t), [0.5, 0.5, 0.5], 3, 300)
     assert len(updated) > 10
+    run = dict(max_steps=300, seed=3, w0=[0.5, 0.5, 0.5])
     for cap in (1, 2, 5):
-        r = ffnn.perceptron.train(X, t, max_steps=300, seed=3, w0=[0.5, 0.5, 0.5], max_trajectory=cap)
+        r = ffnn.perceptron.train(X, t, **run, max_trajectory=cap)
         np.testing.assert_array_equal(r.trajectory, trajectory[: cap + 1])
         assert r.updated.tolist() == updated[:cap]
         np.testing.assert_array_equal(r.weights, w)  # the run itself goes on
-    r = ffnn.perceptron.train(X, t, max_steps=300, seed=3, w0=[0.5, 0.5, 0.5], max_trajectory=0)
+    r = ffnn.perceptron.train(X, t, **run, max_trajectory=0)
     assert len(r.updated) == 1 and r.trajectory.shape == (2, 3)  # at least one update kept
 
 
@@ -296,3 +304,14 @@ def test_hyperplane_of_a_unit_normal_and_of_a_column():
     assert dist == -2.0
     normal, dist = ffnn.perceptron.hyperplane(np.array([[-2], [3], [4]]))
     assert normal.shape == (2,) and dist == pytest.approx(0.4)
+
+
+def test_hyperplane_works_in_double_precision_whatever_the_input():
+    w = np.array([0.1, 0.3, 0.7], dtype=np.float32)
+    normal, dist = ffnn.perceptron.hyperplane(w)
+    w64 = w.astype(np.float64)  # the float32 values, then double arithmetic
+    norm = np.sqrt(w64[1] ** 2 + w64[2] ** 2)
+    assert normal.dtype == np.float64
+    np.testing.assert_allclose(normal, w64[1:] / norm, rtol=1e-15)
+    assert dist == pytest.approx(-w64[0] / norm, rel=1e-15)
+    assert abs(dist - np.float32(-w[0] / np.float32(norm))) > 1e-12  # float32 would differ

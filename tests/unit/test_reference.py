@@ -260,6 +260,94 @@ def test_reference_rules_by_formula():
     close(ref.effective_gradient(w, np.array([3.0, -0.1]), clip_value=1.0), [1.0, -0.1])
 
 
+def test_reference_defaults_by_formula():
+    """Each default of the reference is the documented one (alpha, reduction, rates)."""
+    a = np.array([-2, -1, 0, 3], dtype=np.float32)  # float32 in: computed in float64
+    close(ref.leaky_relu(a), [-0.02, -0.01, 0.0, 3.0])
+    close(ref.leaky_relu_derivative(a), [0.01, 0.01, 0.01, 1.0])
+    close(ref.elu(a), [np.exp(-2) - 1, np.exp(-1) - 1, 0.0, 3.0])
+    close(ref.elu_derivative(a), [np.exp(-2), np.exp(-1), 1.0, 1.0])
+    for name, (f, df) in ref.ACTIVATIONS.items():
+        assert f(a).dtype == np.float64, name
+        assert f(a).shape == a.shape and (df is None or df(a).shape == a.shape), name
+        assert df is None or df(a).dtype == np.float64, name
+    assert ref.softmax_jacobian(np.float32([0.25, 0.75])).dtype == np.float64
+    close(ref.softmax_jacobian([0, 1]), [[0.0, 0.0], [0.0, 0.0]])
+    # by rows: each row shifted by its own maximum (a global one would underflow row 0)
+    close(ref.softmax([[0.0, np.log(3.0)], [1000.0, 1000.0]]), [[0.25, 0.75], [0.5, 0.5]])
+    close(ref.softmax_jacobian([0.25, 0.75]), [[0.1875, -0.1875], [-0.1875, 0.1875]])
+    Y, T = np.array([[0.5, 2.0], [1.0, -1.0]]), np.array([[1.0, 2.0], [0.0, 1.0]])
+    value, dY = ref.absolute_error(Y, T)  # the mean over 2 rows; sign(0) = 0 where y = t
+    assert value == pytest.approx(3.5 / 2)
+    close(dY, [[-0.5, 0.0], [0.5, -0.5]])
+    value, dY = ref.squared_error(Y, T)
+    assert value == pytest.approx(0.5 * (0.25 + 1.0 + 4.0) / 2)
+    close(dY, (Y - T) / 2)
+    for name in ref.LOSSES:  # a 1-D Y is one column (one output per sample), in float64
+        value, dY = ref.loss_gradient(np.float32([0.8, 0.4]), np.float32([1, 0]), name)
+        assert dY.shape == (2, 1) and dY.dtype == np.float64 and value.dtype == np.float64
+    value, dY = ref.absolute_error(np.float32([0.5, 0.25, 1.0]), [1, 1, 1], "sum")
+    assert value == 1.25 and dY.tolist() == [[-1.0], [-1.0], [0.0]]
+    Yb, Tb = np.array([[0.8], [0.4]]), np.array([[1.0], [0.0]])
+    value, dY = ref.binary_cross_entropy(Yb, Tb)
+    close(dY, [[-0.5 / 0.8], [0.5 / 0.6]])
+    P, L = np.array([[0.7, 0.2, 0.1], [0.5, 0.25, 0.25]]), np.eye(3)[[1, 0]]
+    value, dY = ref.cross_entropy(P, L)
+    assert value == pytest.approx(-(np.log(0.2) + np.log(0.5)) / 2)
+    close(dY, [[0.0, -2.5, 0.0], [-1.0, 0.0, 0.0]])
+    w, g = np.array([1.0, -2.0]), np.array([0.5, -0.25])
+    close(ref.effective_gradient(w, g), g)  # no penalty, no clipping: dw itself
+    close(ref.sgd(w, g, {})[0], w - 0.01 * g)
+    w1, state = ref.momentum(w, g, {})
+    close(ref.momentum(w1, g, state)[0], w1 - 0.01 * g - 0.9 * 0.01 * g)  # mu = 0.9
+    g3 = np.array([3e-8, -4.0])  # eps = 1e-8 shows next to |g| = 3e-8
+    close(ref.adagrad(w, g3, {})[0], w - 0.01 * g3 / (np.abs(g3) + 1e-8))
+    G = 0.1 * g3 * g3  # decay = 0.9
+    close(ref.rmsprop(w, g3, {})[0], w - 0.001 * g3 / (np.sqrt(G) + 1e-8))
+    w1, state = ref.adam(w, g, {})  # beta1 = 0.9, beta2 = 0.999: shown at t = 2
+    close(w1, w - 0.001 * g / (np.abs(g) + 1e-8))
+    m, v = 0.09 * g + 0.1 * g3, 0.000999 * g * g + 0.001 * g3 * g3
+    m_hat, v_hat = m / (1 - 0.9**2), v / (1 - 0.999**2)
+    close(ref.adam(w1, g3, state)[0], w1 - 0.001 * m_hat / (np.sqrt(v_hat) + 1e-8))
+
+
+@pytest.mark.parametrize(
+    "output, expected",
+    [
+        ("identity", lambda Y, T: 0.5 * np.sum((Y - T) ** 2) / len(Y)),
+        ("tanh", lambda Y, T: 0.5 * np.sum((Y - T) ** 2) / len(Y)),  # no pair: squared
+        ("sigmoid", lambda Y, T: -np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y)) / len(Y)),
+        ("softmax", lambda Y, T: -np.sum(T * np.log(Y)) / len(Y)),
+    ],
+)
+def test_reference_backprop_defaults_to_the_output_units_loss(output, expected):
+    net = ffnn.MLP([2, 3, 3], output=output, seed=4)
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    T = ffnn.losses.one_hot([0, 2, 1, 1, 0], 3).astype(int)  # integer targets are fine
+    W1, b1, W2, b2 = net.params
+    Y = np.tanh(X @ W1 + b1) @ W2 + b2
+    Y = {
+        "tanh": np.tanh(Y),
+        "sigmoid": 1 / (1 + np.exp(-Y)),
+        "softmax": np.exp(Y) / np.exp(Y).sum(axis=1, keepdims=True),
+    }.get(output, Y)
+    assert ref.backprop(net, X, T)[0] == pytest.approx(expected(Y, T), rel=1e-12)
+
+
+def test_reference_forward_computes_in_float64_and_checks_its_layers():
+    net = ffnn.MLP([2, 3, 1], hidden="relu", output="identity", seed=0, dtype=np.float32)
+    X = np.float32([[0.5, -1.0], [2.0, 0.25]])
+    Y, _ = ref.forward(net, X)
+    W1, b1, W2, b2 = (p.astype(np.float64) for p in net.params)
+    assert Y.dtype == np.float64
+    close(Y, np.maximum(X.astype(np.float64) @ W1 + b1, 0) @ W2 + b2)
+    broken = SimpleNamespace(
+        weights=net.weights, biases=net.biases[:1], hidden="relu", output="identity", alpha=0.0
+    )
+    with pytest.raises(ValueError):  # a layer without its bias is an error, not skipped
+        ref.forward(broken, X)
+
+
 # ---------------------------------------------------------------- kernels against the reference
 
 

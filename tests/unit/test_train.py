@@ -254,35 +254,88 @@ def test_online_kernel_is_bit_identical_to_single_sample_gradient_steps(
     np.testing.assert_allclose(a.theta, w, rtol=1e-9, atol=1e-12)
 
 
+ADAM_DEFAULTS = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+
+
 @pytest.mark.parametrize(
-    "optimizer, extra, ref_hyper",
+    "batch_size, net_kw, optimizer, extra, ref_hyper",
     [
-        ("sgd", {"weight_decay": 0.05, "clip_norm": 0.3}, {}),
-        ("adam", {"l1": 0.01, "clip_value": 0.05}, {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+        (3, {}, "sgd", {"weight_decay": 0.05, "clip_norm": 0.3}, {}),
+        (3, {}, "adam", {"l1": 0.01, "clip_value": 0.05}, ADAM_DEFAULTS),
+        # an ELU output with alpha 2.5 and the squared error: its delta carries f'(a) = 2.5 e^a
+        (1, {"output": "elu", "alpha": 2.5}, "sgd", {}, {}),
+        (3, {"output": "elu", "alpha": 2.5}, "sgd", {}, {}),
     ],
 )
-def test_minibatch_fit_with_penalties_equals_reference_steps(optimizer, extra, ref_hyper):
-    """The mini-batch kernel hands the penalties the weight mask and the work buffer: each
-    update is ffnn.reference's rule on the effective gradient of a batch (3, 3, 3, 1 rows)."""
+def test_fit_equals_reference_steps(batch_size, net_kw, optimizer, extra, ref_hyper):
+    """Each update is ffnn.reference's rule on the (effective) gradient of a batch of the
+    rows in order -- the mini-batch kernel hands the penalties the weight mask and the work
+    buffer; the on-line kernel hands the output unit alpha."""
     rng = np.random.default_rng(7)
     X, T = rng.normal(size=(10, 2)), rng.integers(0, 2, size=(10, 1)).astype(float)
-    net = ffnn.MLP([2, 4, 1], seed=3)
+    net = ffnn.MLP([2, 4, 1], seed=3, **net_kw)
+    loss = "squared" if net_kw else "bce"
     start = net.copy()
     ffnn.train.fit(
-        net, X, T, optimizer=optimizer, lr=0.05, epochs=2, batch_size=3, shuffle=False,
-        progress=False, **extra,
+        net, X, T, loss=loss, optimizer=optimizer, lr=0.05, epochs=2, batch_size=batch_size,
+        shuffle=False, progress=False, **extra,
     )  # fmt: skip
     w, state = start.theta.copy(), {}
     mask = np.concatenate([np.full(p.size, float(k % 2 == 0)) for k, p in enumerate(start.params)])
     for _ in range(2):
-        for s in range(0, 10, 3):
-            _, grads = ref.backprop(start, X[s : s + 3], T[s : s + 3])
-            g = ref.effective_gradient(
-                w, np.concatenate([np.ravel(d) for d in grads]), mask=mask, **extra
-            )
+        for s in range(0, 10, batch_size):
+            rows = slice(s, s + batch_size)
+            _, grads = ref.backprop(start, X[rows], T[rows], loss)
+            g = np.concatenate([np.ravel(d) for d in grads])
+            g = ref.effective_gradient(w, g, mask=mask, **extra)
             w, state = ref.RULES[optimizer](w, g, state, 0.05, **ref_hyper)
             start.theta[:] = w
     np.testing.assert_allclose(net.theta, w, rtol=1e-9, atol=1e-12)
+
+
+def test_run_epoch_returns_the_running_loss_by_default():
+    """prepare + run_epoch: one pass over the rows in order, returning the mean loss met on
+    the batches (4, 4, 2 rows) before their updates."""
+    X, T = ffnn.datasets.moons(n=10, seed=5)
+    net = ffnn.MLP([2, 3, 1], seed=2)
+    params = [p.copy() for p in net.params]
+    run = ffnn.train.prepare(net, X, T, lr=0.3, batch_size=4)
+    running = ffnn.train.run_epoch(run)
+    expected, _ = numpy_fit(params, X, T, 1, batch_size=4, lr=0.3)
+    assert running == pytest.approx(expected[0], rel=1e-12)
+    assert_same_params(net, params)
+    assert ffnn.train.run_epoch(run, track_loss=False) is None
+
+
+def test_prepare_defaults_to_sgd_at_0_1_in_batches_of_32_on_the_mean_half_squared_error():
+    X, T = ffnn.datasets.function("sin", n=40, seed=2)
+    net = ffnn.MLP([1, 3, 1], output="identity", seed=1)
+    params = [p.copy() for p in net.params]
+    running = ffnn.train.run_epoch(ffnn.train.prepare(net, X, T))
+    expected, _ = numpy_fit(params, X, T, 1, batch_size=32, lr=0.1, output="identity")
+    assert running == pytest.approx(expected[0], rel=1e-12)
+    assert_same_params(net, params)
+
+
+def test_full_record_uses_the_chosen_loss():
+    """A sigmoid output trained on the squared error records 1/2 mean (y - t)^2, not BCE."""
+    X, T = ffnn.datasets.moons(n=12, seed=1)
+    Xv, Tv = ffnn.datasets.moons(n=8, seed=2)
+    net = ffnn.MLP([2, 3, 1], seed=0)
+    h = ffnn.train.fit(
+        net, X, T, loss="squared", epochs=2, batch_size=4, validation=[Xv, Tv], progress=False
+    )  # a list is a pair too
+    assert h.stopped_early is False and h.best_epoch == int(np.argmin(h.val_loss))
+    for x, t, loss, accuracy in ((X, T, "loss", "accuracy"), (Xv, Tv, "val_loss", "val_accuracy")):
+        Y = numpy_forward([p.copy() for p in net.params], x)[-1][1]
+        assert h[loss][-1] == pytest.approx(0.5 * np.mean((Y - t) ** 2), rel=1e-12)
+        assert h[accuracy][-1] == np.mean((Y >= 0.5) == (t == 1))
+    reg = ffnn.MLP([2, 3, 1], output="identity", seed=0)
+    h = ffnn.train.fit(
+        reg, X, T, epochs=2, batch_size=4, reduction="sum", half=False, progress=False
+    )  # the sum over the rows of (y - t)^2, without the 1/2
+    Y = numpy_forward([p.copy() for p in reg.params], X, output="identity")[-1][1]
+    assert h.loss[-1] == pytest.approx(np.sum((Y - T) ** 2), rel=1e-12) and h.accuracy == []
 
 
 def test_evaluate_is_the_loss_and_accuracy_computed_by_hand():
@@ -439,6 +492,13 @@ def test_early_stopping_stops_after_exactly_patience_epochs_in_a_row(
     assert theta[0] == 10.0 + best
 
 
+def test_early_stopping_counts_from_zero():
+    """No epoch improves on an infinite loss: patience 2 stops at the second one."""
+    stop = ffnn.train.EarlyStopping(patience=2)
+    assert [stop.update(e, np.inf, np.zeros(1)) for e in range(2)] == [False, True]
+    assert stop.best_epoch is None and stop.best_theta is None
+
+
 def first_stop(val_loss, patience):
     """The epoch where early stopping with ``patience`` stops: the first e that lies
     ``patience`` epochs after the epoch of the lowest loss so far (None: never)."""
@@ -475,6 +535,26 @@ def test_fit_stops_at_the_right_epoch_and_restores_that_epochs_weights():
     np.testing.assert_array_equal(h.val_loss, v[: stop_at + 1])
     np.testing.assert_array_equal(net.theta, thetas[best])  # restored, bit for bit
     assert net.loss(Xv, Tv) == pytest.approx(v[best], rel=1e-12)
+
+
+def test_fit_passes_min_delta_to_early_stopping():
+    """An epoch improves only when its loss < best - min_delta: with a large min_delta the
+    run stops where the losses of a run without early stopping say."""
+    X, T = ffnn.datasets.function("sin", n=30, noise=0.3, seed=0)
+    start = ffnn.MLP([1, 8, 1], output="identity", seed=0)
+    kwargs = dict(optimizer="adam", lr=0.02, batch_size=None, progress=False)
+    full = ffnn.train.fit(start.copy(), X, T, epochs=40, **kwargs).loss
+    min_delta, best, waited, stop_at = 0.03, np.inf, 0, None
+    for e, value in enumerate(full):  # the rule, written out
+        best, waited = (value, 0) if value < best - min_delta else (best, waited + 1)
+        if waited == 3:
+            stop_at = e
+            break
+    assert stop_at is not None and stop_at < 39
+    h = ffnn.train.fit(
+        start.copy(), X, T, epochs=40, early_stopping=3, min_delta=min_delta, **kwargs
+    )
+    assert h.stopped_early and len(h.loss) == stop_at + 1
 
 
 def test_fit_takes_an_early_stopping_object():
@@ -530,6 +610,7 @@ FOREIGN_OPTIMIZER = ffnn.optim.SGD(ffnn.MLP([2, 2, 1]).params, lr=0.1)
 )
 def test_fit_argument_errors(kwargs, message):
     X, T = ffnn.datasets.xor()
+    kwargs = dict(kwargs)  # the parameter set is shared: a test run twice must find it whole
     net = kwargs.pop("net", ffnn.MLP([2, 2, 1]))
     with pytest.raises(ValueError) as err:
         ffnn.train.fit(net, X, T, progress=False, **kwargs)
@@ -548,6 +629,29 @@ def test_history_reads_its_keys_as_attributes():
     with pytest.raises(AttributeError) as err:
         h.val_loss  # noqa: B018
     assert str(err.value) == "val_loss" and err.value.__suppress_context__
+
+
+def test_fit_takes_an_optimizer_built_with_net_params():
+    X, T = ffnn.datasets.moons(n=12, seed=3)
+    net = ffnn.MLP([2, 3, 1], seed=1)
+    params = [p.copy() for p in net.params]
+    opt = ffnn.optim.Momentum(net.params, lr=0.2, momentum=0.5)
+    ffnn.train.fit(net, X, T, optimizer=opt, epochs=2, batch_size=5, shuffle=False, progress=False)
+    numpy_fit(params, X, T, 2, batch_size=5, lr=0.2, momentum=0.5)
+    assert_same_params(net, params)
+    assert opt.t == 6  # 3 batches per epoch
+
+
+def test_fit_defaults_to_sgd_with_rate_0_1_in_batches_of_32():
+    X, T = ffnn.datasets.moons(n=40, seed=3)
+    net = ffnn.MLP([2, 3, 1], seed=1)
+    params = [p.copy() for p in net.params]
+    ffnn.train.fit(net, X, T, epochs=1, progress=False)  # shuffled with seed 0
+    numpy_fit(params, X, T, 1, batch_size=32, lr=0.1, seed=0)
+    assert_same_params(net, params)
+    X, T = ffnn.datasets.xor()
+    h = ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, progress=False)
+    assert h.lr == [0.1] * 100  # 100 epochs
 
 
 def test_progress_bar_can_be_shown(capsys):
@@ -582,9 +686,10 @@ def test_progress_bar_counts_the_epochs_run_and_shows_the_loss(monkeypatch):
     monkeypatch.setattr(ffnn.train, "tqdm", Bar)
     X, T = ffnn.datasets.xor()
     h = ffnn.train.fit(
-        ffnn.MLP([2, 2, 1]), X, T, epochs=10, progress=True, callback=lambda e, _: e == 2
-    )  # the callback stops the run after epoch 3 of 10
+        ffnn.MLP([2, 2, 1]), X, T, epochs=10, callback=lambda e, h: len(h.loss) == e + 1 == 3
+    )  # a bar by default; the callback stops the run after epoch 3 of 10
     (bar,) = Bar.made
+    assert isinstance(ffnn.train.progress_bar(5), Bar) and Bar.made[-1].total == 5  # shown
     assert (bar.total, bar.n, bar.closed, bar.desc, bar.leave) == (10, 3, True, "epochs", False)
     assert bar.postfix == [{"loss": f"{value:.4g}"} for value in h.loss] and len(h.loss) == 3
 
