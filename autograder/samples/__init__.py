@@ -279,7 +279,8 @@ def write(dest=HERE, root=ROOT):
     return expected
 
 
-NETWORK_PORT = 47613  # tests/integration/test_grading_pipeline.py listens here (127.0.0.1) during grading
+# tests/integration/test_grading_pipeline.py listens here (127.0.0.1) during grading
+NETWORK_PORT = 47613
 ORPHAN_MARK = "ffnn-orphan-sample"
 
 _SNOOP = """
