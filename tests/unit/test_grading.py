@@ -415,3 +415,56 @@ def test_uses_ffnn_sees_static_and_class_methods_and_compiled_functions():
     assert not uses_ffnn(own_compiled)  # judged by its Python code, and it does not crash
     assert_own(own_compiled)
     assert uses_ffnn(njit(lambda a: ffnn.activations.sigmoid(a)))  # never compiled: no call
+
+
+def test_uses_ffnn_reads_defaults_and_keyword_defaults():
+    from ffnn.activations import sigmoid as ref_sigmoid
+
+    def positional(a, s=ref_sigmoid):
+        return s(a)
+
+    def keyword(a, *, s=ref_sigmoid):
+        return s(a)
+
+    def own(a, s=abs, *, t=round):
+        return t(s(a))
+
+    assert uses_ffnn(positional) and uses_ffnn(keyword)
+    assert not uses_ffnn(own)
+
+
+def test_uses_ffnn_judges_a_dispatcher_by_its_python_function():
+    """Anything with a ``py_func`` (Numba's dispatchers) is judged by that function, also
+    when the function calls itself through the dispatcher (no endless recursion)."""
+    import ffnn
+
+    class Dispatcher:  # stands in for numba's CPUDispatcher, also under NUMBA_DISABLE_JIT
+        __module__ = "student"
+
+        def __init__(self, fn):
+            self.py_func = fn
+
+    namespace = {"ffnn": ffnn}
+    exec(
+        "def cheat(a):\n    return ffnn.activations.sigmoid(a)\n\n"
+        "def countdown(n):\n    return n if n <= 0 else countdown_compiled(n - 1)\n",
+        namespace,
+    )
+    namespace["countdown_compiled"] = Dispatcher(namespace["countdown"])
+    assert uses_ffnn(Dispatcher(namespace["cheat"]))
+    assert not uses_ffnn(namespace["countdown_compiled"])
+
+
+def test_uses_ffnn_copes_with_an_object_that_has_only_code():
+    """An object with ``__code__`` but no globals, closure or defaults is read by its code."""
+
+    class CodeOnly:
+        __module__ = "student"
+        __code__ = compile("len(a) + 1", "<student>", "eval")  # names, but no globals to read
+
+    class CodeNamingTheLibrary:
+        __module__ = "student"
+        __code__ = compile("ffnn.activations.sigmoid(a)", "<student>", "eval")
+
+    assert not uses_ffnn(CodeOnly())
+    assert uses_ffnn(CodeNamingTheLibrary())
