@@ -10,7 +10,7 @@ MUTATION_STAMP := $(VENV)/.installed-mutation
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT ?= 8888
 
-.PHONY: help lab test lint format release grade bench mutation clean
+.PHONY: help lab test lint format release grade bench mutation student site exchange roster clean
 
 help:
 	@echo "make lab      - JupyterLab on course/ (creates .venv on first use)"
@@ -19,6 +19,10 @@ help:
 	@echo "make grade    - autograde autograder/submitted/*, write grades.csv + feedback"
 	@echo "make bench    - benchmarks -> benchmarks/RESULTS.md"
 	@echo "make mutation - mutation testing of lib/ffnn -> tests/artifacts/mutation.md"
+	@echo "make student  - the student edition (no solutions) -> dist/student/ and dist/ffnn-student.zip"
+	@echo "make site     - the course as a static website -> dist/site/index.html"
+	@echo "make exchange EXCHANGE=DIR - set up the nbgrader exchange (release/collect from the Formgrader)"
+	@echo "make roster ROSTER=FILE.csv - import students (id,first_name,last_name,email) into the gradebook"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +68,18 @@ mutation: $(MUTATION_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
+
+student: $(STAMP)
+	$(BIN)/python -m autograder.student_edition
+
+site: $(STAMP)
+	$(BIN)/python -m website.build
+
+exchange: $(STAMP)
+	$(BIN)/python -m autograder.exchange $(EXCHANGE)
+
+roster: $(STAMP)
+	$(BIN)/python -m autograder.roster $(ROSTER)
 
 # remove grading state and artefacts (never source/, release/ or autograder/samples/)
 clean:
