@@ -13,7 +13,7 @@ PORT ?= 8888
 .PHONY: help lab test lint format release grade bench mutation student site exchange roster clean
 
 help:
-	@echo "make lab      - JupyterLab on course/ (creates .venv on first use)"
+	@echo "make lab      - JupyterLab from the repository root: course/ (opens here), release/, the Formgrader"
 	@echo "make test     - lint + the whole pytest suite"
 	@echo "make release  - regenerate release/ from source/ with nbgrader"
 	@echo "make grade    - autograde autograder/submitted/*, write grades.csv + feedback"
@@ -37,8 +37,10 @@ $(BENCH_STAMP): $(STAMP)
 	  echo "warning: PyTorch did not install; the benchmarks report its column as missing" >&2
 	touch $(BENCH_STAMP)
 
+# from the repository root (the Formgrader needs the course root), opening on course/;
+# release/ is one level up in the file browser
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=course --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --LabApp.default_url=/lab/tree/course
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
