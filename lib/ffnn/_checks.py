@@ -10,9 +10,7 @@ def as_matrix(X, name="X", n_cols=None, dtype=np.float64):
     and as a single row when it has exactly ``n_cols`` > 1 entries.
     """
     A = np.asarray(X)
-    if A.dtype == object or not (
-        np.issubdtype(A.dtype, np.number) or np.issubdtype(A.dtype, np.bool_)
-    ):
+    if A.dtype.kind not in "biufc":  # bool, integers, floats, complex: NumPy's numbers
         raise ValueError(f"{name} must be a numeric array, got dtype {A.dtype}")
     if A.ndim == 1:  # (for n_cols 1, one entry reads the same as a row or a column)
         A = A[None, :] if A.shape[0] == n_cols else A[:, None]
@@ -24,8 +22,8 @@ def as_matrix(X, name="X", n_cols=None, dtype=np.float64):
         raise ValueError(
             f"{name} must have {n_cols} column(s) (n_samples, {n_cols}), got shape {A.shape}"
         )
-    A = np.ascontiguousarray(A, dtype=dtype)
-    if not np.all(np.isfinite(A)):
+    A = np.ascontiguousarray(A, dtype=dtype)  # no copy when it already is one
+    if not np.isfinite(A).all():
         raise ValueError(f"{name} contains NaN or inf; expected finite numbers")
     return A
 

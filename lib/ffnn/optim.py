@@ -207,7 +207,8 @@ class Optimizer:
             )
         self.params = params
         self.flat = _flat(params)
-        size = sum(np.size(p) for p in params)  # a ParamList's arrays tile its flat vector
+        # a ParamList's arrays tile its flat vector
+        size = self.flat.size if self.flat is not None else sum(np.size(p) for p in params)
         dtype = self.flat.dtype if self.flat is not None else np.float64
         self.lr = positive(lr, "learning rate lr")
         self.weight_decay = in_range(weight_decay, "weight_decay", 0.0, np.inf)

@@ -26,37 +26,38 @@ for each update; converged: all points correct; steps: random picks made."""
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def score(w, Phi, n):
-    """w^T phi(x_n).
+def score(w, X, n):
+    """w^T phi(x_n) = w_0 + w_1 x_n1 + ... + w_D x_nD, with phi(x) = [1, x].
 
-    The only kernel with fast-math: the sum may be reordered (vectorised), which
-    can change its last bits. It only feeds the sign test t_n w^T phi(x_n) <= 0,
-    so that matters only for a point lying on the hyperplane to within rounding;
-    in exchange a step costs ~7 ns instead of ~16 ns.
+    The kernels read phi(x_n) straight from row n of X (its leading 1 is the w_0 term),
+    so no copy of X with a column of ones is ever made. The only kernel with fast-math:
+    the sum may be reordered (vectorised), which can change its last bits. It only feeds
+    the sign test t_n w^T phi(x_n) <= 0, so that matters only for a point lying on the
+    hyperplane to within rounding; in exchange a step costs ~7 ns instead of ~16 ns.
     """
-    s = 0.0
-    for d in range(Phi.shape[1]):
-        s += w[d] * Phi[n, d]
+    s = w[0]
+    for d in range(X.shape[1]):
+        s += w[d + 1] * X[n, d]
     return s
 
 
 @njit(cache=True)
-def first_mistake(w, Phi, t, start):
+def first_mistake(w, X, t, start):
     """The first n (scanning from ``start``, wrapping round) with t_n w^T phi(x_n) <= 0, or -1."""
-    N = Phi.shape[0]
+    N = X.shape[0]
     for k in range(N):
         n = start + k
         if n >= N:
             n -= N
-        if t[n] * score(w, Phi, n) <= 0.0:
+        if t[n] * score(w, X, n) <= 0.0:
             return n
     return -1
 
 
 @njit(cache=True)
-def all_correct(w, Phi, t):
+def all_correct(w, X, t):
     """True when t_n w^T phi(x_n) > 0 for every n."""
-    return first_mistake(w, Phi, t, 0) < 0
+    return first_mistake(w, X, t, 0) < 0
 
 
 @njit(cache=True)
@@ -83,35 +84,37 @@ def rng_state(seed):
 
 
 @njit(cache=True)
-def perceptron_kernel(Phi, t, w, max_steps, state, trajectory, updated):
-    """Run the algorithm in place on w; returns (n_updates, steps, converged).
+def perceptron_kernel(X, t, w, max_steps, state, trajectory, updated):
+    """Run the algorithm in place on w = [w_0, w_1, ..., w_D]; returns (n_updates, steps,
+    converged). phi(x_n) = [1, x_n] is row n of X behind a 1 (see score).
 
     The full "all correct?" test is repeated only after w has changed: between
     updates its answer cannot change, so skipping it gives the same run. It
     scans from the last mistake it found, where the next one is likely to be.
     ``state`` is the random generator's state (see rng_state).
     """
-    N, D = Phi.shape
+    N, D = X.shape
     n_updates = 0
     trajectory[0, :] = w
     changed = True
     last = 0
     for step in range(max_steps):
         if changed:
-            last = first_mistake(w, Phi, t, last)
+            last = first_mistake(w, X, t, last)
             if last < 0:
                 return n_updates, step, True
             changed = False
         n = random_index(state, N)
-        if t[n] * score(w, Phi, n) <= 0.0:  # misclassified: add (t = +1) or subtract (t = -1)
+        if t[n] * score(w, X, n) <= 0.0:  # misclassified: w <- w + t_n phi(x_n)
+            w[0] += t[n]  # (add for t_n = +1, subtract for t_n = -1)
             for d in range(D):
-                w[d] += t[n] * Phi[n, d]
+                w[d + 1] += t[n] * X[n, d]
             if n_updates + 1 < trajectory.shape[0]:
                 trajectory[n_updates + 1, :] = w
                 updated[n_updates] = n
             n_updates += 1
             changed = True
-    return n_updates, max_steps, all_correct(w, Phi, t)
+    return n_updates, max_steps, all_correct(w, X, t)
 
 
 def add_bias(X):
@@ -121,13 +124,18 @@ def add_bias(X):
 
 
 def check_labels(t, n):
+    """t as n float labels +1/-1 (1/0 read as +1/-1), else ValueError. Labels that are
+    already +1/-1 floats come back as they are (no copy)."""
     t = np.asarray(t, dtype=np.float64).ravel()
     if t.size != n:
         raise ValueError(f"t must hold one label per sample ({n}), got {t.size}")
-    values = set(np.unique(t).tolist())
-    if not values <= {-1.0, 1.0} and not values <= {0.0, 1.0}:
-        raise ValueError(f"labels must be +1/-1 (or 1/0), got values {sorted(values)}")
-    return np.where(t > 0, 1.0, -1.0)
+    plus = t == 1.0
+    if np.all(plus | (t == -1.0)):
+        return t
+    if np.all(plus | (t == 0.0)):
+        return np.where(plus, 1.0, -1.0)
+    values = sorted(set(np.unique(t).tolist()))
+    raise ValueError(f"labels must be +1/-1 (or 1/0), got values {values}")
 
 
 def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
@@ -136,20 +144,21 @@ def train(X, t, max_steps=10_000, seed=0, w0=None, max_trajectory=100_000):
     ``w0`` is the start [w_0, w_1, ..., w_D] (default: N(0, 1) from ``seed``);
     the trajectory keeps at most ``max_trajectory`` updates.
     """
-    Phi = add_bias(X)
-    labels = check_labels(t, Phi.shape[0])
+    X = as_matrix(X)  # checked, not copied when already a C-contiguous float array
+    labels = check_labels(t, X.shape[0])
     max_steps = positive_int(max_steps, "max_steps")
+    size = X.shape[1] + 1  # [w_0 (bias), w_1, ..., w_D]
     if w0 is None:
-        w = np.random.default_rng(seed).normal(size=Phi.shape[1])
+        w = np.random.default_rng(seed).normal(size=size)
     else:
         w = np.array(w0, dtype=np.float64).ravel()
-        if w.size != Phi.shape[1] or not np.all(np.isfinite(w)):
-            raise ValueError(f"w0 must hold {Phi.shape[1]} finite numbers [w_0 (bias), w_1, ...]")
+        if w.size != size or not np.all(np.isfinite(w)):
+            raise ValueError(f"w0 must hold {size} finite numbers [w_0 (bias), w_1, ...]")
     cap = max(1, int(max_trajectory))
-    trajectory = np.empty((cap + 1, Phi.shape[1]))
+    trajectory = np.empty((cap + 1, size))
     updated = np.empty(cap, dtype=np.int64)
     n_updates, steps, converged = perceptron_kernel(
-        Phi, labels, w, max_steps, rng_state(seed), trajectory, updated
+        X, labels, w, max_steps, rng_state(seed), trajectory, updated
     )
     kept = min(n_updates, cap)
     return PerceptronResult(

@@ -16,6 +16,7 @@ during the epoch, as the kernel returns them (no extra pass over the data). The
 validation loss, when given, is always a full pass over the validation set.
 """
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
@@ -36,12 +37,6 @@ from .network import (
     units,
     weight_flat,
 )
-
-try:  # the progress bar renders as a widget in JupyterLab, as text elsewhere
-    from tqdm.auto import tqdm
-except ImportError:  # pragma: no cover - tqdm is a dependency
-    tqdm = None
-
 
 # ---------------------------------------------------------------- kernels
 
@@ -313,7 +308,7 @@ def fit(
         if isinstance(early_stopping, EarlyStopping)
         else EarlyStopping(early_stopping, min_delta)
     )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed) if shuffle else None
     hist = History(loss=[], accuracy=[], val_loss=[], val_accuracy=[], lr=[], stopped_early=False)
     with progress_bar(epochs, progress) as bar:
         for epoch in range(epochs):
@@ -323,7 +318,7 @@ def fit(
                 rng.shuffle(run.order)
             running_loss = run_epoch(run, track_loss=record == "running")
             monitored = record_epoch(hist, run, running_loss)
-            if not np.isfinite(monitored):
+            if not math.isfinite(monitored):
                 raise FloatingPointError(
                     f"the loss became {monitored} at epoch {epoch + 1}: the learning rate "
                     f"({run.optimizer.lr:g}) is probably too large"
@@ -343,7 +338,13 @@ def fit(
 
 
 def progress_bar(epochs, show=True):
-    """A tqdm bar over the epochs (a widget in JupyterLab, text elsewhere), or no bar (None)."""
-    if show and tqdm is not None:
-        return tqdm(total=epochs, desc="epochs", leave=False)
-    return nullcontext()
+    """A tqdm bar over the epochs (a widget in JupyterLab, text elsewhere), or no bar (None).
+
+    tqdm is imported here, on the first fit that shows a bar: a fit with progress=False (and
+    ``import ffnn.train``) does not pay for it.
+    """
+    if not show:
+        return nullcontext()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, desc="epochs", leave=False)

@@ -84,6 +84,22 @@ def test_submodules_and_mlp_load_on_first_use():
     assert str(err.value) == "module 'ffnn' has no attribute 'exercises_'"
 
 
+def test_what_the_first_call_does_not_need_is_not_imported():
+    """A fresh process that fits without a progress bar never imports tqdm (fit imports it
+    when it shows a bar); nor does ``import ffnn`` alone import Numba."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ffnn; assert 'numba' not in sys.modules, 'numba'; "
+        "X, T = ffnn.datasets.xor(); "
+        "ffnn.train.fit(ffnn.MLP([2, 2, 1]), X, T, epochs=1, progress=False); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tqdm', 'matplotlib')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_dir_lists_the_modules_globals_and_the_lazy_names():
     names = dir(ffnn)
     assert names == sorted(names)
@@ -101,6 +117,8 @@ def test_as_matrix_returns_a_c_contiguous_float64_copy_of_a_2d_array():
     assert np.array_equal(A, [[0, 2], [4, 6], [8, 10]])
     B = ck.as_matrix([[True, False]], dtype=np.float32)
     assert B.dtype == np.float32 and np.array_equal(B, [[1, 0]])
+    C = np.ones((4, 3))
+    assert ck.as_matrix(C) is C  # already right: checked, not copied
 
 
 @pytest.mark.parametrize(

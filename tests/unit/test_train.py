@@ -683,7 +683,7 @@ def test_progress_bar_counts_the_epochs_run_and_shows_the_loss(monkeypatch):
         def __exit__(self, *exc):
             self.closed = True
 
-    monkeypatch.setattr(ffnn.train, "tqdm", Bar)
+    monkeypatch.setattr("tqdm.auto.tqdm", Bar)  # progress_bar imports it when it shows one
     X, T = ffnn.datasets.xor()
     h = ffnn.train.fit(
         ffnn.MLP([2, 2, 1]), X, T, epochs=10, callback=lambda e, h: len(h.loss) == e + 1 == 3
