@@ -25,7 +25,20 @@ c.CourseDirectory.db_url = os.environ.get("FFNN_GRADEBOOK_URL") or (
     "sqlite:///" + os.path.join(ROOT, "autograder", ".state", "gradebook.db")
 )
 
-# Students come from the submitted/ folder names; assignments are created by
+# The exchange (Release, Submit, Collect, Release Feedback): set up by
+# `make exchange EXCHANGE=DIR` (autograder/exchange.py), which records DIR in
+# autograder/.state/exchange; FFNN_EXCHANGE=DIR in the environment takes precedence.
+# Without either, nbgrader's default (/usr/local/share/nbgrader/exchange) applies.
+EXCHANGE = os.environ.get("FFNN_EXCHANGE", "").strip()
+RECORD = os.path.join(ROOT, "autograder", ".state", "exchange")
+if not EXCHANGE and os.path.isfile(RECORD):
+    with open(RECORD) as fh:
+        EXCHANGE = fh.read().strip()
+if EXCHANGE:
+    c.Exchange.root = os.path.abspath(os.path.expanduser(EXCHANGE))
+
+# Students come from the submitted/ folder names (names and emails from the roster:
+# `make roster ROSTER=students.csv`, autograder/roster.py); assignments are created by
 # `python -m autograder.release` (generate_assignment).
 c.Autograde.create_student = True
 c.GenerateAssignment.create_assignment = True
@@ -33,8 +46,8 @@ c.GenerateAssignment.create_assignment = True
 # Student code never runs in an nbgrader kernel: `python -m autograder.grade` runs it in
 # the sandbox (autograder/sandbox.py), runs the tests in its own trusted process and
 # hands nbgrader graded notebooks to record (FFNN_GRADED_DIR set). A plain
-# `nbgrader autograde` (or the Formgrader's button) refuses instead of executing
-# submissions outside the sandbox.
+# `nbgrader autograde` (or the Formgrader's Autograde button) refuses, with a message
+# pointing to `make grade`, before it changes anything.
 c.Execute.timeout = 20  # seconds per cell or per test call (the sandbox's wall limit)
 
 # Limits of the sandbox (defaults in autograder/sandbox.py, class Limits):
@@ -62,14 +75,30 @@ if GRADED:
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
 else:
+    from nbconvert.exporters import NotebookExporter
+
+    class RefuseUnsandboxed(NotebookExporter):
+        """In place of nbgrader's exporter for autograde: built before nbgrader touches
+        the gradebook or autograder/autograded/ (a forced autograde, as the Formgrader's
+        button runs, first deletes the autograded copy), so refusing here changes nothing."""
+
+        def __init__(self, *args, **kwargs):
+            message = (
+                "this course autogrades only in its sandbox: run `make grade` "
+                "(python -m autograder.grade) from the course folder, then reload the "
+                "Formgrader; its Autograde button and `nbgrader autograde` would run "
+                "student code unsandboxed, so they are disabled (autograder/README.md)"
+            )
+            parent = kwargs.get("parent")
+            if parent is not None:
+                parent.log.error(message)
+            raise RuntimeError(message)
 
     def refuse_unsandboxed(nb, resources):
-        """In place of nbgrader's Execute: student code runs only in the sandbox."""
-        raise RuntimeError(
-            "this course grades only in its sandbox: run `make grade` "
-            "(python -m autograder.grade), not nbgrader autograde"
-        )
+        """A second lock, in place of nbgrader's Execute preprocessor."""
+        raise RuntimeError("this course autogrades only in its sandbox: run `make grade`")
 
+    c.Autograde.exporter_class = RefuseUnsandboxed
     c.Autograde.autograde_preprocessors = [refuse_unsandboxed]
 
 # A deleted test cell is put back (from the gradebook copy) and graded as released.

@@ -31,6 +31,7 @@ import shutil
 import statistics
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def validate(root, row, max_mb=2.0):
     if not folder.is_dir():
         row.status, row.message = "not submitted", "no folder for this assignment"
     elif not path.is_file():
-        found = sorted(p.name for p in folder.iterdir()) or ["nothing"]
+        found = [p.name for p in folder.iterdir() if p.name not in pipeline.EXCHANGE_FILES]
+        found = sorted(found) or ["nothing"]
         row.status = "missing"
         row.message = f"notebook {path.name} not in the submission (found: {', '.join(found)})"
     elif path.stat().st_size > max_mb * 2**20:
@@ -108,6 +110,61 @@ def _forget(root, rows):
         for step in ("autograded", "feedback"):
             stale = root / "autograder" / step / row.student / row.assignment
             shutil.rmtree(stale, ignore_errors=True)
+
+
+UNGRADABLE = ("missing", "corrupt", "too large")
+
+
+def record_zero(root, rows):
+    """Record each submission that cannot be graded (missing notebook, corrupt, too
+    large) as 0 out of the assignment's points: a gradebook submission with every grade
+    cell at 0 (none left to grade by hand) and a comment saying why, and an autograded
+    folder (with the reason in ``not_graded.txt``) so the Formgrader lists it as graded.
+    grades.csv keeps its status and message; a later valid submission replaces it."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.utils import parse_utc
+    from sqlalchemy.exc import SAWarning
+
+    with Gradebook(_db_url(root), COURSE_ID) as gb, warnings.catch_warnings():
+        # nbgrader's add_submission builds its rows before adding them: SQLAlchemy warns
+        warnings.simplefilter("ignore", SAWarning)
+        for row in rows:
+            try:
+                gb.find_assignment(row.assignment)
+            except MissingEntry:
+                continue  # not released yet: nothing to count against
+            gb.update_or_create_student(row.student)
+            folder = root / "autograder" / "submitted" / row.student / row.assignment
+            stamp = _timestamp(folder)
+            try:
+                parse_utc(stamp)
+            except (TypeError, ValueError):
+                stamp = None
+            sub = gb.add_submission(row.assignment, row.student, timestamp=stamp)
+            reason = f"Not graded: {row.message}. Every question counts 0."
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    grade.auto_score, grade.needs_manual_grade = 0, False
+                for comment in nb.comments[:1]:
+                    comment.auto_comment = reason
+            gb.db.commit()
+            graded = root / "autograder" / "autograded" / row.student / row.assignment
+            graded.mkdir(parents=True, exist_ok=True)
+            (graded / "not_graded.txt").write_text(reason + "\n")
+            done = _manifest(root, row)
+            done.parent.mkdir(parents=True, exist_ok=True)
+            done.write_text(json.dumps({"status": "zero", "message": row.message}, indent=1))
+
+
+def _timestamp(folder):
+    """The submission time nbgrader's submit wrote (timestamp.txt), or None."""
+    path = folder / "timestamp.txt"
+    return (path.read_text().strip() or None) if path.is_file() else None
+
+
+def _was_zero(root, row):
+    done = _manifest(root, row)
+    return done.is_file() and json.loads(done.read_text()).get("status") == "zero"
 
 
 def _db_url(root):
@@ -339,7 +396,10 @@ def main(argv=None, root=ROOT):
             print(f"  [{r.assignment}] {r.student}: {r.status}: {r.message}")
     if opts.record_on_workers and _db_url(root).startswith("sqlite"):
         sys.exit("--record-on-workers needs a server gradebook (FFNN_GRADEBOOK_URL), not SQLite")
-    _forget(root, [r for r in rows if r.status != "ok"])
+    # a stale result goes (and a zero recorded for an earlier unusable submission); an
+    # unusable submission counts 0 out of the assignment's points
+    _forget(root, [r for r in rows if r.status != "ok" or _was_zero(root, r)])
+    record_zero(root, [r for r in rows if r.status in UNGRADABLE])
     start = time.perf_counter()
     todo = plan(root, rows, limits, opts.unsafe, opts.force)
     skipped = sum(r.skipped for r in rows)

@@ -25,6 +25,10 @@ from pathlib import Path
 
 GRADED = Path("autograder") / ".state" / "graded"
 MAX_EXTRA_BYTES = 20 * 2**20  # other files of a submission (data, images), in all
+# Written by nbgrader's submit and kept by collect: the gradebook and the Formgrader
+# match the submission's time with the autograded copy, and release_feedback names the
+# feedback page after the secret, so both follow the graded notebook.
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def task(root, student, assignment, limits, unsafe=False):
@@ -120,6 +124,11 @@ class Recorder:
         folder = self.root / GRADED / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{assignment}.ipynb").write_text(notebook_text)
+        submitted = self.root / "autograder" / "submitted" / student / assignment
+        for name in EXCHANGE_FILES:
+            (folder / name).unlink(missing_ok=True)
+            if (submitted / name).is_file() and not (submitted / name).is_symlink():
+                (folder / name).write_bytes((submitted / name).read_bytes()[:4096])
         for step in (self.api.autograde, self.api.generate_feedback):
             for attempt in range(3):  # a busy SQLite gradebook: wait and try again
                 result = step(assignment, student)
