@@ -27,7 +27,7 @@ help:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,site]'
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1 || true
 	$(BIN)/python -m ffnn.warmup  # compile and cache the Numba kernels once (time: README)
 	touch $(STAMP)
@@ -74,7 +74,7 @@ bench: $(BENCH_STAMP)
 student: $(STAMP)
 	$(BIN)/python -m autograder.student_edition
 
-site: $(STAMP)
+site: $(STAMP)  # the test suite builds the site too, so the site extra is in STAMP
 	$(BIN)/python -m website.build
 
 exchange: $(STAMP)
@@ -87,4 +87,4 @@ roster: $(STAMP)
 clean:
 	rm -f course/playground_weights.npz course/playground.png
 	rm -rf autograder/autograded autograder/feedback autograder/grades.csv autograder/.state \
-	  autograder/solution gradebook.db tests/artifacts benchmarks/_tmp
+	  autograder/solution gradebook.db tests/artifacts benchmarks/_tmp dist

@@ -44,6 +44,7 @@ __all__ = [
     "MLP",
     "activations",
     "datasets",
+    "figures",
     "gradcheck",
     "init",
     "losses",
@@ -70,3 +71,16 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+def _figures_with_alt_text():
+    """Inside IPython, inline matplotlib figures carry their alt text (ffnn.figures)."""
+    import sys
+
+    if "IPython" in sys.modules:
+        from . import figures
+
+        figures.install()
+
+
+_figures_with_alt_text()

@@ -10,10 +10,20 @@ from autograder import ROOT
 
 
 def _conda_specs():
+    """Conda's packages and the pip section's (conda-forge lacks a few), but not ``-e .``."""
     deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    pip = [s for d in deps if isinstance(d, dict) for s in d.get("pip", [])]
     return [
-        d.replace(" ", "") for d in deps if isinstance(d, str) and _name(d) not in ("python", "pip")
+        d.replace(" ", "")
+        for d in [*deps, *pip]
+        if isinstance(d, str) and _name(d) not in ("python", "pip") and not d.startswith("-e")
     ]
+
+
+def _installed_specs(project):
+    """What `make` installs: the dependencies, the test extra and the site extra."""
+    extras = project["optional-dependencies"]
+    return project["dependencies"] + extras["test"] + extras["site"]
 
 
 def _name(spec):
@@ -22,7 +32,7 @@ def _name(spec):
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(s) for s in project["dependencies"] + project["optional-dependencies"]["test"]}
+    wanted = {_name(s) for s in _installed_specs(project)}
     conda = {_name(s) for s in _conda_specs()}
     assert conda == wanted, (
         f"only in environment.yml: {conda - wanted}; only in pyproject: {wanted - conda}"
@@ -31,17 +41,15 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
 
 def test_environment_yml_pins_match_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = {
-        _name(s): s.replace(" ", "")
-        for s in project["dependencies"] + project["optional-dependencies"]["test"]
-    }
+    pins = {_name(s): s.replace(" ", "") for s in _installed_specs(project)}
     for spec in _conda_specs():
         assert pins[_name(spec)] == spec, f"{spec} in environment.yml vs {pins[_name(spec)]}"
 
 
 def test_makefile_has_the_user_commands():
     text = (ROOT / "Makefile").read_text()
-    for target in ("lab", "test", "release", "grade", "bench"):
+    for target in ("lab", "test", "release", "grade", "bench", "student", "site", "exchange",
+                   "roster"):  # fmt: skip
         assert re.search(rf"^{target}:", text, re.M), f"Makefile lacks target {target}"
     assert "--allow-root" in text
 
