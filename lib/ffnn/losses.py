@@ -80,7 +80,7 @@ def loss_sum(pair, A, Y, T):
                 m = max(m, A[i, k])
             s = 0.0
             for k in range(K):
-                s += math.exp(A[i, k] - m)
+                s += act.exp_(A[i, k] - m)
             lse = m + math.log(s)
             for k in range(K):
                 total -= T[i, k] * (A[i, k] - lse)

@@ -28,7 +28,7 @@ are the only code that reads the layer table.
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from . import activations as act
 from . import init as init_schemes
@@ -36,6 +36,10 @@ from . import losses, metrics
 from ._checks import as_matrix, positive_int
 
 SMALL = 4096  # below this many multiply-adds a plain loop beats a BLAS call
+# Layers of many samples are cut into blocks of ROWS samples, spread over the cores; a
+# narrow layer (at most NARROW weights) also computes its product block by block: at
+# ROWS * NARROW = 2^18 multiply-adds and below, OpenBLAS runs a product on the calling core.
+NARROW, ROWS = 1024, 256
 
 # columns of the layer table ``layout`` (one row per layer l = 0..L-1)
 N_IN, N_OUT, W_AT, B_AT, UNITS_AT = range(5)
@@ -121,9 +125,7 @@ def affine(X, W, b, out):
     m = W.shape[1]
     if n * k * m >= SMALL:
         np.dot(X, W, out)  # BLAS, written straight into out
-        for i in range(n):
-            for j in range(m):
-                out[i, j] += b[j]
+        add_bias(out, b)
         return
     for i in range(n):
         for j in range(m):
@@ -132,6 +134,14 @@ def affine(X, W, b, out):
             x = X[i, p]
             for j in range(m):
                 out[i, j] += x * W[p, j]
+
+
+@njit(cache=True, inline="always")
+def add_bias(A, b):
+    """A_i <- A_i + b for every row i."""
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            A[i, j] += b[j]
 
 
 @njit(cache=True)
@@ -222,6 +232,79 @@ def matvec_nt(d, W, out):
 
 
 @njit(cache=True, error_model="numpy")
+def activation(code, alpha, A, H):
+    """H = f(A): softmax row by row, every other function over the block as one flat vector."""
+    if code == act.SOFTMAX:
+        act.softmax_rows(A, H)
+    else:
+        n, m = A.shape
+        act.activate_vector(code, A.reshape(n * m), alpha, H.reshape(n * m))
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def layer_blocks(h, W, b, code, alpha, A, H, product):
+    """The layer in blocks of ROWS samples spread over the cores: each block computes
+    A = h W + b itself if ``product`` (a narrow layer: a product small enough that BLAS or
+    the loops run it on the calling core alone), else only adds b to the A given; then H = f(A).
+    """
+    n = A.shape[0]
+    for blk in prange((n + ROWS - 1) // ROWS):
+        lo, hi = blk * ROWS, min(n, (blk + 1) * ROWS)
+        if product:
+            affine(h[lo:hi], W, b, A[lo:hi])
+        else:
+            add_bias(A[lo:hi], b)
+        activation(code, alpha, A[lo:hi], H[lo:hi])
+
+
+@njit(cache=True, error_model="numpy")
+def layer_forward(h, W, b, code, alpha, A, H):
+    """A = h W + b, H = f(A) for one layer of n samples.
+
+    Few samples: on one core. Many samples through a narrow layer (at most NARROW weights):
+    blocks of rows over the cores. Many samples through a wide layer: one BLAS product
+    (which threads itself), then b and f in blocks over the cores.
+    """
+    n, m = A.shape
+    many = n >= 2 * ROWS
+    if many and W.size <= NARROW:
+        layer_blocks(h, W, b, code, alpha, A, H, True)
+    elif many and n * m >= act.PARALLEL_MIN:
+        np.dot(h, W, A)
+        layer_blocks(h, W, b, code, alpha, A, H, False)
+    else:
+        affine(h, W, b, A)
+        activation(code, alpha, A, H)
+
+
+@njit(cache=True)
+def column_sums(D, out):
+    """out_j = sum_i D_ij (the bias gradient), by blocks of columns over the cores when large.
+    Every column is summed in row order, so the result does not depend on the threads."""
+    n, m = D.shape
+    if n * m < act.PARALLEL_MIN:
+        out[:] = 0.0
+        for i in range(n):
+            for j in range(m):
+                out[j] += D[i, j]
+        return out
+    return column_sums_parallel(D, out)
+
+
+@njit(cache=True, parallel=True)
+def column_sums_parallel(D, out):
+    """column_sums with the columns in blocks of 64, one block per task."""
+    n, m = D.shape
+    for blk in prange((m + 63) // 64):
+        lo, hi = blk * 64, min(m, (blk + 1) * 64)
+        out[lo:hi] = 0.0
+        for i in range(n):
+            for j in range(lo, hi):
+                out[j] += D[i, j]
+    return out
+
+
+@njit(cache=True, error_model="numpy")
 def forward_kernel(spec, theta, X, ws):
     """A^l = H^{l-1} W^l + b^l, H^l = f(A^l) for l = 1..L into ws.A, ws.H; returns Y = H^L."""
     n = X.shape[0]
@@ -230,13 +313,13 @@ def forward_kernel(spec, theta, X, ws):
     for l in range(L):
         A = units(ws.A, n, spec.layout, l)
         H = units(ws.H, n, spec.layout, l)
-        affine(h, weight(theta, spec.layout, l), bias(theta, spec.layout, l), A)
-        act.activate_array(spec.output if l == L - 1 else spec.hidden, A, spec.alpha, H)
+        W, b = weight(theta, spec.layout, l), bias(theta, spec.layout, l)
+        layer_forward(h, W, b, spec.output if l == L - 1 else spec.hidden, spec.alpha, A, H)
         h = H
     return h
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def backward_kernel(spec, theta, X, T, ws):
     """Backprop after forward_kernel: fills ws.grad (laid out like theta), returns the loss.
 
@@ -256,16 +339,14 @@ def backward_kernel(spec, theta, X, T, ws):
         D = units(ws.D, n, layout, l)
         h_prev = X if l == 0 else units(ws.H, n, layout, l - 1)
         matmul_tn(h_prev, D, weight(ws.grad, layout, l))
-        gb = bias(ws.grad, layout, l)
-        gb[:] = 0.0
-        for i in range(n):
-            for j in range(D.shape[1]):
-                gb[j] += D[i, j]
+        column_sums(D, bias(ws.grad, layout, l))
         if l > 0:
             D_prev = units(ws.D, n, layout, l - 1)
             A_prev = units(ws.A, n, layout, l - 1)
             matmul_nt(D, weight(theta, layout, l), D_prev)
-            act.backprop_through(spec.hidden, A_prev, h_prev, spec.alpha, D_prev)
+            size = D_prev.size
+            act.backprop_units(spec.hidden, A_prev.reshape(size), h_prev.reshape(size),
+                               spec.alpha, D_prev.reshape(size))  # fmt: skip
     return value
 
 

@@ -468,3 +468,27 @@ def test_layer_table_and_reinitialize_defaults():
     np.testing.assert_array_equal(ffnn.MLP([2, 3, 4]).theta, net.theta)  # xavier, seed 0
     const = ffnn.MLP([2, 3, 1], init="constant", init_kwargs={"value": 0.3})
     assert np.all(const.weights[0] == 0.3) and np.all(const.weights[1] == 0.3)
+
+
+def test_column_sums_are_the_same_bits_on_one_core_and_on_all():
+    """The bias gradient sums every column in row order, threads or not."""
+    D = np.random.default_rng(0).normal(size=(700, 130))
+    assert D.size >= ffnn.activations.PARALLEL_MIN
+    serial = np.zeros(130)
+    for row in D:
+        serial += row
+    np.testing.assert_array_equal(ffnn.network.column_sums(D, np.full(130, 7.0)), serial)
+    np.testing.assert_array_equal(ffnn.network.column_sums(D[:10], np.full(130, 7.0)),
+                                  D[:10].cumsum(axis=0)[-1])  # fmt: skip
+
+
+def test_large_flat_activations_over_the_cores_equal_one_loop():
+    a = np.random.default_rng(1).normal(0, 4, ffnn.activations.PARALLEL_MIN + 123)
+    for name in ("tanh", "sigmoid", "relu", "elu"):
+        code = ffnn.activations.code_of(name)
+        spread = ffnn.activations.activate_units(code, a, 1.0, np.empty_like(a))
+        np.testing.assert_array_equal(spread, ffnn.activations.get(name).f(a))
+        h = spread
+        delta = np.ones_like(a)
+        ffnn.activations.backprop_units(code, a, h, 1.0, delta)
+        np.testing.assert_array_equal(delta, ffnn.activations.get(name).df(a))

@@ -594,3 +594,39 @@ def test_fit_one_epoch_for_other_units_and_losses(batch_size, hidden, output, lo
         twin, X, T, np.arange(7), batch_size, "momentum", {}, 0.02, {"mu": 0.5}, loss, reduction
     )
     close(flat(net.params), flat(twin.params), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "sizes, hidden, output, n",
+    [
+        ([2, 8, 8, 1], "tanh", "sigmoid", 3000),  # narrow layers: products in blocks of rows
+        ([50, 64, 10], "relu", "softmax", 1100),  # a wide layer: one BLAS product, f in blocks
+        ([3, 40, 2], "elu", "identity", 1700),  # ELU and its derivative over the cores
+    ],
+)
+def test_many_samples_take_the_parallel_paths_and_still_agree(sizes, hidden, output, n):
+    """From 2 ROWS samples on, layers run in blocks of rows over the cores; the outputs
+    and gradients are the reference's, and the same as those of the rows one block at a time."""
+    net = ffnn.MLP(sizes, hidden=hidden, output=output, seed=2)
+    X, T = problem(sizes, output, seed=5, n=n)
+    Y = net.forward(X)
+    close(Y, ref.forward(net, X)[0], rtol=1e-12, atol=1e-15)
+    value, grads = net.loss_and_gradients(X, T)
+    twin_value, twin_grads = ref.backprop(net, X, T)
+    assert value == pytest.approx(twin_value, rel=1e-10)
+    close(flat(grads), flat(twin_grads), rtol=1e-8, atol=1e-12)
+    rows = ffnn.network.ROWS
+    pieces = [net.forward(X[s : s + rows]) for s in range(0, n, rows)]
+    close(Y, np.concatenate(pieces), rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("product", [True, False])
+def test_layer_blocks_is_the_affine_map_and_the_activation(product):
+    """The blocks kernel alone: A = h W + b (or A + b when the product is given), H = f(A)."""
+    rng = np.random.default_rng(7)
+    h, W, b = rng.normal(size=(1000, 6)), rng.normal(size=(6, 5)), rng.normal(size=5)
+    A, H = (h @ W).copy(), np.empty((1000, 5))
+    code = ffnn.activations.code_of("tanh")
+    ffnn.network.layer_blocks(h, W, b, code, 0.0, A, H, product)
+    close(A, h @ W + b)
+    close(H, np.tanh(h @ W + b), rtol=1e-12, atol=1e-15)
