@@ -89,12 +89,26 @@ def test_figure_shows_the_tangent_slope_and_the_ui_reacts():
     np.testing.assert_allclose(y, f0 + d0 * (x + 1.0), rtol=1e-12, atol=1e-12)
     plt.close(fig)
     ui = aw.activation_ui()
-    ui.children[0].value = "elu"
-    ui.children[2].value = -1.0
-    assert ui.kwargs == {"name": "elu", "alpha": 0.1, "a0": -1.0}
-    fig = ui.f(**ui.kwargs)  # the slider's alpha reaches the drawing
-    assert f"f'(a) = {0.1 * np.exp(-1.0):.4f}" in fig.axes[1].get_title()
-    ui.children[0].value = "tanh"  # tanh has no alpha: the slider is ignored
-    fig = ui.f(**ui.kwargs)
-    assert f"f'(a) = {1 / np.cosh(1.0) ** 2:.4f}" in fig.axes[1].get_title()
+    assert ui.controls["alpha"].disabled  # sigmoid has no alpha
+    ui.set(name="elu", a0=-1.0)
+    assert not ui.controls["alpha"].disabled
+    assert ui.settings == {"name": "elu", "alpha": 0.1, "a0": -1.0}
+    # the slider's alpha reaches the drawing
+    assert f"f'(a) = {0.1 * np.exp(-1.0):.4f}" in ui.view.ax2.get_title()
+    ui.controls["name"].value = "tanh"  # tanh has no alpha: the slider is ignored
+    assert ui.controls["alpha"].disabled
+    assert f"f'(a) = {1 / np.cosh(1.0) ** 2:.4f}" in ui.view.ax2.get_title()
     plt.close("all")
+
+
+def test_moving_a0_redraws_only_the_tangent():
+    ui = aw.activation_ui()
+    f_line, tangent = ui.view.f, ui.view.tangent
+    for a0 in (0.5, 1.0, 1.5):
+        ui.controls["a0"].value = a0
+    assert ui.live.full_draws == 1  # f and f' stayed in the cached background
+    assert ui.view.tangent is tangent and tangent.get_animated() and not f_line.get_animated()
+    np.testing.assert_allclose(ui.view.slope.get_ydata(), [1 / (4 * np.cosh(0.75) ** 2)])
+    ui.controls["name"].value = "relu"  # another function: the background is drawn again
+    assert ui.live.full_draws == 2
+    np.testing.assert_array_equal(ui.view.f.get_ydata(), np.maximum(ui.view.f.get_xdata(), 0))

@@ -41,13 +41,31 @@ def test_figure_and_ui():
     assert len(fig.axes[0].lines) == 2 + 3  # data, fit, three hidden units
     plt.close(fig)
     ui = ap.bishop_ui()
-    ui.children[1].value = 2
-    assert ui.kwargs["hidden"] == 2
-    fig = ui.f(**{**ui.kwargs, "epochs": 200})
-    ax = fig.axes[0]
-    assert len(ax.lines) == 2 + 2  # data, fit, and one dashed share per hidden unit
+    ui.controls["epochs"].value = 200
+    ui.controls["hidden"].value = 2
+    assert ui.settings["hidden"] == 2
+    ax = ui.view.figure.axes[0]
+    shares = [line for line in ax.lines[2:] if line.get_visible()]
+    assert len(shares) == 2  # one dashed share per hidden unit
     fit = ap.bishop_fit("sin", hidden=2, epochs=200)
     assert ax.get_title() == f"sin(πx): loss {fit.history.loss[-1]:.1e}"
     x = np.reshape(ax.lines[1].get_xdata(), (-1, 1))
     np.testing.assert_allclose(np.ravel(ax.lines[1].get_ydata()), fit.net.forward(x).ravel())
     plt.close("all")
+
+
+def test_each_fit_is_computed_once_and_neighbours_ahead():
+    ui = ap.bishop_ui()
+    fits = ui.view.fits
+    ui.controls["epochs"].value = 100
+    ui.controls["hidden"].value = 4
+    ui.controls["hidden"].value = 3
+    assert fits.computed == 3  # (3, 3000) at the start, (3, 100), (4, 100); (3, 100) again: kept
+    ui.view.look_ahead("sin", 3, 100)  # what the widget starts in JupyterLab
+    fits.wait(timeout=300)
+    assert all(("sin", h, 100) in fits for h in range(1, 9))
+    done = fits.computed
+    ui.controls["hidden"].value = 8
+    assert fits.computed == done  # already there: no training on the key press
+    line = ui.view.panel.shares[7]
+    assert line.get_visible() and ui.live.full_draws == 1

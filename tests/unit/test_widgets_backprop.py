@@ -41,16 +41,39 @@ def test_loss_along_one_weight_has_the_backprop_slope():
     assert float(net.params[0][1, 0]) == w0  # probing does not change the network
 
 
-def test_figure_text_and_ui(capsys):
+def test_figure_text_and_ui():
     net = bw.tiny_net()
     fig = bw.backprop_figure(net, X, T, "b1[1]")
     assert fig.axes[0].get_title().startswith("dl/db1[1] =")
     plt.close(fig)
     text = bw.state_text(net, bw.state(net, X, T), "b1[1]")
     assert text.count("layer") == 2 and "central difference" in text
-    ui = bw.backprop_ui(ffnn.MLP([2, 2, 1], output="sigmoid", seed=3))
-    ui.children[0].value = "W2[1,0]"
-    ui.children[1].value = 1.25
-    ui.f(**ui.kwargs)  # the callback itself: an error in it would raise here
-    assert "dl/dW2[1,0]" in capsys.readouterr().out
+    net = ffnn.MLP([2, 2, 1], output="sigmoid", seed=3)
+    w21 = float(net.params[2][1, 0])
+    ui = bw.backprop_ui(net)
+    ui.controls["name"].value = "W2[1,0]"
+    assert ui.controls["value"].value == pytest.approx(w21)  # the slider follows the weight
+    assert float(net.params[2][1, 0]) == pytest.approx(w21)  # which the choice did not move
+    ui.controls["value"].value = 1.25
+    assert float(net.params[2][1, 0]) == 1.25
+    assert "dl/dW2[1,0]" in ui.text and ui.text in ui.output.value
+    g = bw.gradient_of(net, bw.state(net, X, T)["grads"], "W2[1,0]")
+    assert ui.view.ax.get_title() == f"dl/dW2[1,0] = {g:+.5f} (backprop)"
     plt.close("all")
+
+
+def test_moving_one_weight_keeps_its_loss_curve():
+    ui = bw.backprop_ui()
+    curve = ui.view.curve.get_ydata().copy()
+    for value in (0.5, 1.0, -2.0):
+        ui.controls["value"].value = value
+    np.testing.assert_array_equal(ui.view.curve.get_ydata(), curve)  # the other weights stayed
+    assert ui.live.full_draws == 1
+    grid = ui.view.curve.get_xdata()
+    probe = ui.view.net.copy()
+    bw.set_weight(probe, "W1[0,0]", grid[40])
+    assert curve[40] == pytest.approx(probe.loss(np.atleast_2d(X), np.atleast_2d(T),
+                                                 loss="squared", reduction="sum"))  # fmt: skip
+    np.testing.assert_allclose(ui.view.point.get_xdata(), [-2.0])
+    ui.controls["name"].value = "b2[0]"  # another weight: its own curve
+    assert ui.live.full_draws == 2 and ui.view.ax.get_xlabel() == "b2[0]"

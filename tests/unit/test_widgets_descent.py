@@ -185,22 +185,34 @@ def test_optimizer_histories_same_start_different_rules():
 
 def test_descent_ui_redraws_the_path_its_sliders_ask_for():
     ui = dw.descent_ui()
-    assert isinstance(ui.result, matplotlib.figure.Figure)
-    before = ui.result
-    ui.children[2].value = 0.5  # the learning-rate slider
-    assert ui.result is not before
-    ui.children[2].value = 0.1
-    ui.children[4].value = 20  # steps
-    ui.children[3].value = 0.5  # momentum mu
-    lr = ui.kwargs["lr"]  # the log slider's value nearest 0.1
+    figure, path_line = ui.view.figure, ui.view.path
+    assert isinstance(figure, matplotlib.figure.Figure)
+    before = path_line.get_xydata().copy()
+    ui.controls["lr"].value = 0.5  # the learning-rate slider
+    assert ui.view.path is path_line and not np.array_equal(path_line.get_xydata(), before)
+    ui.set(lr=0.1, steps=20, momentum=0.5)
+    lr = ui.settings["lr"]
     assert lr == pytest.approx(0.1, rel=0.01)
     expected = dw.descent_path("momentum", lr=lr, momentum=0.5, steps=20, surface="ravine")
     assert len(expected) == 21
-    loss_line = ui.result.axes[1].lines[0]
+    loss_line = ui.view.figure.axes[1].lines[0]
     np.testing.assert_allclose(
         loss_line.get_ydata(), dw.path_losses(expected, "ravine") + 1e-12, rtol=1e-12
     )
-    drawn = [ln for ln in ui.result.axes[0].lines if len(ln.get_xdata()) == 21]
-    assert drawn, "the 21-point path is drawn"
-    np.testing.assert_allclose(drawn[0].get_xdata(), expected[:, 0])
-    np.testing.assert_allclose(drawn[0].get_ydata(), expected[:, 1])
+    np.testing.assert_allclose(path_line.get_xdata(), expected[:, 0])
+    np.testing.assert_allclose(path_line.get_ydata(), expected[:, 1])
+    assert ui.view.figure is figure  # one figure for the widget's whole life
+    assert ui.view.ax2.get_title() == "momentum, η=0.1, μ=0.5\nloss along the path"
+
+
+def test_descent_ui_draws_the_contours_once_per_surface():
+    ui = dw.descent_ui(optimizer="adam")
+    assert ui.controls["momentum"].disabled  # mu is the momentum rule's only
+    for lr in (0.06, 0.07, 0.08):
+        ui.controls["lr"].value = lr
+    assert ui.live.full_draws == 1  # the contours stayed in the background
+    ui.controls["surface"].value = "rosenbrock"
+    assert ui.live.full_draws == 2 and ui.view.ax.get_title() == dw.SURFACES["rosenbrock"].formula
+    assert ui.view.path in ui.live.dynamic  # the new surface's path is the one redrawn
+    ui.controls["optimizer"].value = "momentum"
+    assert not ui.controls["momentum"].disabled

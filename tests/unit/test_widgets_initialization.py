@@ -54,16 +54,50 @@ def test_activations_figure_has_a_histogram_per_layer():
     Hs = iw.layer_activations("xavier", n_layers=4, width=50, n_samples=100)
     fig = iw.activations_figure(Hs, "xavier")
     assert sum(1 for ax in fig.axes if ax.patches) == 4
+    summary = iw.summarize(Hs)
+    assert summary.counts.shape == (4, iw.BINS) and np.all(summary.counts.sum(axis=1) == 5000)
+    np.testing.assert_allclose(summary.std, [h.std() for h in Hs])
+    heights = fig.axes[0].patches[0].get_data().values  # scaled to the highest bar
+    np.testing.assert_allclose(heights, summary.counts[0] / summary.counts[0].max())
 
 
 def test_init_ui_follows_its_controls():
     ui = iw.init_ui()
-    assert len(ui.result.axes) == 11  # ten layer histograms and the std per layer
-    assert ui.result.texts[0].get_text() == "tanh, sigma = 0.01"
-    std_line = ui.result.axes[-1].lines[0]
+    fig = ui.view.figure
+    assert len(fig.axes) == 11  # ten layer histograms and the std per layer
+    assert ui.view.title.get_text() == "tanh, sigma = 0.01"
+    std_line = ui.view.std
     np.testing.assert_array_equal(std_line.get_xdata(), np.arange(1, 11))
     assert np.all(np.diff(std_line.get_ydata()) < 0)  # sigma = 0.01: the spread shrinks
-    ui.children[0].value = "xavier"
-    assert ui.result.texts[0].get_text() == "tanh, xavier"
-    std = ui.result.axes[-1].lines[0].get_ydata()
+    expected = iw.activation_stats(iw.layer_activations("gaussian", 0.01, n_samples=500))["std"]
+    np.testing.assert_allclose(std_line.get_ydata(), expected + 1e-300)
+    ui.controls["init"].value = "xavier"
+    assert ui.view.title.get_text() == "tanh, xavier"
+    std = ui.view.std.get_ydata()
     assert std[-1] > 0.3 * std[0]  # Xavier keeps it
+    assert ui.view.std is std_line and ui.view.figure is fig  # updated in place
+
+
+def test_init_ui_keeps_a_summary_per_setting_and_finds_it_from_the_browser_value():
+    ui = iw.init_ui()
+    results = ui.view.results
+    ui.controls["sigma"].value = 10 ** (-2 + 0.1)  # one arrow key to the right
+    ui.controls["sigma"].value = 0.01
+    ui.controls["sigma"].value = 0.012589254117941687  # the same step as the browser rounds it
+    assert results.computed == 2
+    assert ui.live.full_draws == 1  # histograms, std panel and title are what is redrawn
+    ui.controls["init"].value = "xavier"  # sigma means nothing to Xavier: one entry for all
+    ui.controls["sigma"].value = 0.1
+    assert results.computed == 3
+    assert ("xavier", 0.01, "tanh") in results
+
+
+@pytest.mark.parametrize(("init", "activation"), [("gaussian", "tanh"), ("he", "relu")])
+def test_layer_by_layer_is_the_nets_own_forward_pass(init, activation):
+    Hs = iw.layer_activations(init, 0.05, activation, n_layers=4, width=60, n_samples=50, seed=2)
+    kw = {"sigma": 0.05} if init == "gaussian" else {}
+    net = ffnn.MLP([60] * 5, hidden=activation, output=activation, init=init, init_kwargs=kw,
+                   seed=2)  # fmt: skip
+    X = np.random.default_rng(2).normal(size=(50, 60))
+    for mine, whole in zip(Hs, net.forward_all(X)[1], strict=True):
+        np.testing.assert_array_equal(mine, whole)

@@ -64,17 +64,53 @@ def test_xor_never_converges_and_the_uis_build():
     r, frames = nw.perceptron_frames(X, t, max_steps=500, seed=0)
     assert not r.converged and min(len(f.misclassified) for f in frames) >= 1
     ui = nw.perceptron_ui(X, t)
-    slider = ui.children[1]
+    slider = ui.controls["k"]
     run = ffnn.perceptron.train(X, t, max_steps=10_000, seed=0)
     assert slider.max == len(run.updated)  # one position per update of that run
     slider.value = slider.max
-    title = ui.f(**ui.kwargs).axes[0].get_title()
+    title = ui.view.ax.get_title()
     assert title.startswith(f"update {slider.max}/{slider.max}")
     assert title.endswith(f": {len(nw.misclassified(run.weights, X, t))} misclassified")
+    ui.controls["seed"].value = 5  # another run: the slider's range follows it
+    assert ui.controls["k"].max == len(
+        ffnn.perceptron.train(X, t, max_steps=10_000, seed=5).updated
+    )
     neuron = nw.neuron_ui()
-    neuron.children[0].value = 1.5
-    assert neuron.kwargs["w0"] == 1.5
-    title = neuron.f(**neuron.kwargs).axes[0].get_title()  # w = (1.5, 1.0, 0.5)
+    neuron.controls["w0"].value = 1.5
+    assert neuron.settings["w0"] == 1.5
+    title = neuron.view.ax.get_title()  # w = (1.5, 1.0, 0.5)
     assert "a = 1.50 + 1.00 x1 + 0.50 x2" in title
     assert f"d = -w0/||w|| = {-1.5 / np.hypot(1.0, 0.5):.2f}" in title
-    plt.close("all")
+
+
+def test_neuron_ui_moves_its_artists_without_redrawing_the_figure():
+    ui = nw.neuron_ui()
+    line, region = ui.view.normal.line, ui.view.region
+    first_png = ui.image.value
+    for w0 in (-0.4, -0.3, 0.2):
+        ui.controls["w0"].value = w0
+    assert ui.view.normal.line is line and ui.view.region is region  # the same artists
+    assert len(ui.view.figure.axes) == 1 and ui.live.full_draws == 1  # blitted, not redrawn
+    assert ui.updates == 3 and ui.image.value != first_png
+    w = np.array([0.2, 1.0, 0.5])
+    np.testing.assert_allclose(w[0] + np.c_[line.get_xdata(), line.get_ydata()] @ w[1:], 0.0,
+                               atol=1e-12)  # fmt: skip
+    inside = region.get_xy()[:-1]  # the blue polygon: where a >= 0, corners on the square
+    assert np.all(w[0] + inside @ w[1:] >= -1e-12)
+    assert "d = -w0/||w|| = -0.18" in ui.image.tooltip  # the alt text follows the figure
+
+
+@pytest.mark.parametrize(
+    ("w", "expected"),
+    [([0.5, 0.0, 0.0], 4), ([-0.5, 0.0, 0.0], 0), ([0.0, 1.0, 0.0], 4), ([-1.0, 1.0, 1.0], 3)],
+)
+def test_positive_region_is_the_part_of_the_square_where_a_is_positive(w, expected):
+    corners = nw.positive_region(np.array(w), 3.0)
+    assert len(corners) == expected
+    if expected:  # its area is the fraction of a fine grid where a > 0
+        x, y = corners[:, 0], corners[:, 1]
+        area = 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+        g = np.linspace(-3, 3, 601)
+        G1, G2 = np.meshgrid(g, g)
+        share = np.mean(w[0] + w[1] * G1 + w[2] * G2 > 0)
+        assert area / 36 == pytest.approx(share, abs=0.01)

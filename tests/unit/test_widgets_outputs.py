@@ -38,15 +38,14 @@ def test_constant_fits_are_mean_and_median_and_bad_loss_is_rejected():
         ow.fit_constant(y, "bce")
 
 
-def test_figure_and_ui_follow_the_sliders(capsys):
+def test_figure_and_ui_follow_the_sliders():
     fig = ow.losses_figure(0.0, a0=2.0)
     assert "t = 0" in fig.axes[0].get_title() and len(fig.axes[0].lines) == len(ow.PAIRS) + 1
     plt.close(fig)
     ui = ow.losses_ui()
-    capsys.readouterr()
-    ui.children[0].value = 3.0
-    ui.f(**ui.kwargs)  # a0 = 3, t = 1: each pair's line, from closed forms written here
-    lines = {line[:27].strip(): line for line in capsys.readouterr().out.splitlines()}
+    ui.controls["a0"].value = 3.0  # a0 = 3, t = 1: each pair's line, from closed forms here
+    lines = {line[:27].strip(): line for line in ui.text.splitlines()}
+    assert ui.text in ui.output.value  # what is printed under the figure
     y = 1 / (1 + np.exp(-3.0))
     expected = {  # label: (y, loss, dl/da)
         "identity + squared error": (3.0, 0.5 * 2.0**2, 2.0),
@@ -57,3 +56,16 @@ def test_figure_and_ui_follow_the_sliders(capsys):
     for label, (yv, loss, delta) in expected.items():
         assert f"y = {yv:7.4f}   loss = {loss:7.4f}   dl/da = {delta:+.4f}" in lines[label]
     plt.close("all")
+
+
+def test_curves_per_target_are_computed_once_and_a0_only_moves_the_marks():
+    ui = ow.losses_ui()
+    for a0 in (-3.0, -2.0, 0.0, 1.0):
+        ui.controls["a0"].value = a0
+    assert ui.live.full_draws == 1 and set(ui.view.curves) == {1.0}
+    assert all(mark.get_xdata()[0] == 1.0 for mark in ui.view.marks)
+    ui.controls["t"].value = 0.0  # another target: new curves, drawn into a new background
+    ui.controls["t"].value = 1.0
+    assert set(ui.view.curves) == {0.0, 1.0} and ui.live.full_draws == 3
+    a, value, _ = ui.view.curves[1.0]["identity + squared error"]
+    np.testing.assert_allclose(value, 0.5 * (a - 1.0) ** 2)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from ffnn import MLP, datasets, reference
 from ffnn.widgets import playground as P
+from ffnn.widgets.slider import Slider
 
 
 def small(**kw):
@@ -246,6 +247,7 @@ def test_play_trains_until_paused():
 
     async def drive():
         ui.buttons["play"].value = True
+        assert ui.buttons["play"].description == "pause"  # a text label, not only an icon
         while ui.pg.epoch < 3:
             await asyncio.sleep(0.01)
         ui.buttons["play"].value = False
@@ -268,3 +270,193 @@ def test_view_leaves_pyplot_backend_alone():
         assert matplotlib.get_backend() == "svg"
     finally:
         plt.switch_backend(before)
+
+
+# ---------------------------------------------------------------- fast frames (issue 18)
+
+
+def decode(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def test_encode_png_round_trips_and_refuses_other_arrays():
+    from PIL import Image
+
+    rgb = np.random.default_rng(0).integers(0, 256, (7, 5, 3), dtype=np.uint8)
+    png = P.view.encode_png(rgb)
+    np.testing.assert_array_equal(decode(png), rgb)
+    assert Image.open(__import__("io").BytesIO(png)).size == (5, 7)
+    with pytest.raises(ValueError, match=r"\(h, w, 3\) uint8"):
+        P.view.encode_png(rgb.astype(float))
+    with pytest.raises(ValueError, match=r"\(h, w, 3\) uint8"):
+        P.view.encode_png(np.zeros((4, 4, 4), np.uint8))
+
+
+def test_colours_and_interpolation_follow_matplotlib():
+    from ffnn.widgets.playground.view import CMAP, LUT, NAN_INDEX, bilinear, bilinear_weights
+
+    values = np.array([-0.5, 0.0, 0.3, 0.999, 1.0, 7.0, np.nan])
+    index = P.view.colour_indices(values, 0.0, 1.0)
+    expected = CMAP(values, bytes=True)[:6, :3]  # matplotlib's own colours, clipped ends
+    np.testing.assert_array_equal(LUT[index[:6]], expected)
+    assert index[-1] == NAN_INDEX and tuple(LUT[NAN_INDEX]) == (255, 255, 255)
+    samples = np.linspace(-1, 1, 5)
+    points = np.array([-2.0, -1.0, -0.75, 0.1, 1.0, 3.0])
+    grid = np.add.outer(3 * samples, samples)  # linear in both directions: reproduced exactly
+    got = bilinear(grid, bilinear_weights(samples, points), bilinear_weights(samples, points))
+    clipped = np.clip(points, -1, 1)
+    np.testing.assert_allclose(got, np.add.outer(3 * clipped, clipped), atol=1e-12)
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        bilinear_weights(np.array([0.0]), points)
+
+
+def test_a_live_frame_looks_like_matplotlibs_own_render():
+    pg = small(dataset="xor", hidden=(5, 3))
+    view = P.PlaygroundView(pg, resolution=40)
+    pg.step(8)
+    view.update()
+    live = decode(view.png())
+    reference = decode(view.snapshot(dpi=view.fig.dpi))  # matplotlib draws every artist
+    assert live.shape == reference.shape == (302, 828, 3)
+    top = round(view.fig.bbox.height * (1 - 0.9))  # below the title (only in snapshots)
+    differ = np.abs(live - reference)[top:].max(axis=2)
+    assert differ.mean() < 1.0 and (differ > 40).mean() < 0.002
+    # the pixels that carry the heat map and the tiles were composed here, not by matplotlib
+    rows, cols = view._out_region
+    assert np.abs(live[rows, cols] - reference[rows, cols]).max(axis=2).mean() < 1.0
+    assert len(view._net_pixels) > 1000
+    # and a frame that got the colours wrong would be caught: swap blue and orange
+    flipped = live.copy()
+    flipped[rows, cols] = flipped[rows, cols][..., ::-1]
+    assert np.abs(flipped - reference)[top:].max(axis=2).mean() > 2.0
+
+
+def test_frames_keep_the_figure_and_redraw_only_what_changed():
+    pg = small(dataset="circle", hidden=(4, 2))
+    view = P.PlaygroundView(pg, resolution=30)
+    view.png()
+    fig, artists = view.fig, (view.output_image, view.train_points, view.train_line)
+    full_draws = []
+    original = fig.canvas.draw
+    fig.canvas.draw = lambda: (full_draws.append(1), original())[1]
+    frames = []
+    for _ in range(20):  # play: the loss axes grows past 16 epochs and is redrawn alone
+        pg.step()
+        view.update()
+        frames.append(view.png())
+    assert len(set(frames)) == 20 and pg.epoch == 20
+    pg.set(noise=0.4)  # new data, same layers: the points move, nothing is rebuilt
+    view.update()
+    after_noise = view.png()
+    assert after_noise != frames[-1]
+    np.testing.assert_array_equal(view.train_points.get_offsets(), pg.X_train)
+    pg.add_layer(3)  # new layers: new network and gradient artists, the rest stays
+    view.update()
+    view.png()
+    assert full_draws == [] and view.fig is fig
+    assert (view.output_image, view.train_points, view.train_line) == artists
+    assert len(view.gradient_bars) == 4
+
+
+def test_an_unchanged_model_gives_the_same_frame_without_recomputing():
+    pg = small()
+    view = P.PlaygroundView(pg, resolution=20)
+    first = view.png()
+    calls = []
+    surface = pg.surface
+    pg.surface = lambda *a: (calls.append(a), surface(*a))[1]
+    pg.set(lr=0.3, batch_size=5)  # training settings: same weights, same picture
+    view.update()
+    assert view.png() is first and calls == []
+    pg.step()
+    view.update()
+    assert view.png() != first and len(calls) == 1
+
+
+def test_partial_redraws_equal_full_redraws():
+    pg = small(dataset="circle", hidden=(4, 2))
+    view = P.PlaygroundView(pg, resolution=20)
+    view.png()
+    changes = [
+        lambda: pg.step(20), lambda: pg.add_layer(3), lambda: pg.set(noise=0.4),
+        lambda: pg.set(features=["x1", "x2", "x1*x2", "sin(x1)"]),
+        lambda: pg.set(dataset="regression"), lambda: pg.remove_layer().remove_layer(),
+        lambda: pg.set(dataset="spiral", lr=10.0).step(25), lambda: pg.set(hidden=[8] * 6),
+    ]  # fmt: skip
+    for change in changes:
+        change()
+        view.update()
+        np.testing.assert_array_equal(decode(view.png()), decode(view.png(full=True)))
+
+
+def test_describe_says_what_the_figure_shows():
+    pg = small(dataset="spiral", hidden=(3,), features=("x1", "x2", "x1*x2"))
+    text = P.PlaygroundView(pg, resolution=10).describe()
+    for part in ("network 3-3-1", "x₁x₂", "tanh", "100 training points", "spiral",
+                 "epoch 0 · train loss"):  # fmt: skip
+        assert part in text, part
+
+
+def test_ui_image_has_alt_text_and_controls_have_labels():
+    import ipywidgets as W
+
+    ui = P.playground_ui(small())
+    assert ui.image.tooltip == ui.view.describe() and "epoch 0" in ui.image.tooltip
+    # ipywidgets 8's front end makes the tooltip the img's title only when the model has an
+    # empty description, and cannot show an Image model with a tooltip and no description
+    state = ui.image.get_state()
+    assert state["description"] == "" and state["tooltip"] == ui.image.tooltip
+    ui.buttons["step"].click()
+    assert "epoch 1 " in ui.image.tooltip  # the text follows the picture
+    for control in [*ui.controls.values(), *ui.features.values(), *ui.units.children]:
+        assert control.description.strip(), control
+    for name, button in ui.buttons.items():
+        assert isinstance(button, W.Button | W.ToggleButton)  # <button>: Tab and Enter reach it
+        assert button.description.strip() and button.tooltip, name
+    # Tab order = the order in the box: play, step, reset first, then the settings
+    focusable = []
+
+    def walk(widget):
+        if isinstance(widget, W.Box):
+            for child in widget.children:
+                walk(child)
+        elif isinstance(widget, W.Button | W.ToggleButton | W.Dropdown | Slider
+                        | W.BoundedIntText | W.Checkbox):  # fmt: skip
+            focusable.append(widget)
+
+    walk(ui.widget)
+    names = [w.description for w in focusable]
+    assert names[:4] == ["play", "step", "reset", "data"]
+    assert names.index("noise") < names.index("activation") < names.index("x₁")
+    assert names[-2:] == ["save weights", "save figure"]
+
+
+def test_static_mode_shows_a_picture_and_creates_no_widget(monkeypatch):
+    import base64
+    import re
+
+    import IPython.display
+    from ipywidgets.widgets import widget as ipywidget
+
+    monkeypatch.setenv("FFNN_STATIC_WIDGETS", "1")
+    before = len(ipywidget._instances)
+    ui = P.playground_ui(small(dataset="xor"))
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    ui._ipython_display_()
+    assert ui.widget is None and len(ipywidget._instances) == before
+    [((bundle,), options)] = shown
+    assert options == {"raw": True} and set(bundle) == {"text/html", "text/plain"}
+    page = bundle["text/html"]
+    alt = re.search(r'<img alt="([^"]+)"', page).group(1)
+    assert alt.startswith("Playground figure.") and "xor data set" in alt
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1))
+    picture = decode(png)
+    assert picture.shape[1] > 1000 and picture.std() > 10  # a drawn figure, not a blank
+    assert "JupyterLab" in page and "JupyterLab" in bundle["text/plain"]
+    monkeypatch.setenv("FFNN_STATIC_WIDGETS", "0")
+    assert P.playground_ui(small()).widget is not None

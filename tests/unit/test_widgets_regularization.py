@@ -55,15 +55,31 @@ def test_regularization_figure_titles_lambda_and_draws_the_fit():
     np.testing.assert_array_equal(train.get_ydata(), h.loss)  # the curves of that very fit
     np.testing.assert_array_equal(val.get_ydata(), h.val_loss)
     assert len(h.loss) == 50
+    np.testing.assert_array_equal(fig.axes[0].lines[-1].get_ydata(), net.forward(rw.GRID)[:, 0])
 
 
 def test_regularization_ui_refits_when_lambda_moves():
     ui = rw.regularization_ui(epochs=50)
-    assert "λ" in ui.children[0].description
-    assert "= 0.0001" in ui.result.axes[0].get_title()
-    ui.children[0].value = 1.0
-    assert "= 1," in ui.result.axes[0].get_title()
-    norm = float(ui.result.axes[0].get_title().rsplit("= ", 1)[1].rstrip("$"))
+    assert "λ" in ui.controls["lam"].description
+    assert "= 0.0001" in ui.view.ax.get_title()
+    fitted = ui.view.fitted
+    ui.controls["lam"].value = 1.0
+    assert "= 1," in ui.view.ax.get_title() and ui.view.fitted is fitted
+    norm = float(ui.view.ax.get_title().rsplit("= ", 1)[1])
     X, T, Xv, Tv = rw.regression_data(12, noise=0.25, seed=0)
     net, _ = rw.fit_curve(X, T, lam=1.0, epochs=50, validation=(Xv, Tv), seed=0)
     assert norm == pytest.approx(rw.weight_norm(net), rel=1e-2)
+
+
+def test_each_lambda_is_fitted_once():
+    ui = rw.regularization_ui(epochs=30)
+    fits = ui.view.fits
+    grid = rw.log_grid(*rw.LAMBDA)
+    assert len(grid) == 11 and grid[0] == pytest.approx(1e-5) and grid[-1] == 1.0
+    ui.controls["lam"].value = 10**-3.5
+    ui.controls["lam"].value = 1e-4
+    ui.controls["lam"].value = 0.00031622776601683783  # 10**-3.5 as the browser computes it
+    assert fits.computed == 2
+    ui.view.look_ahead(1e-4)  # what the widget starts in JupyterLab: the rest, nearest first
+    fits.wait(timeout=300)
+    assert all(lam in fits for lam in grid) and fits.computed == len(grid)

@@ -10,6 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import datasets, network, perceptron, train
+from .controls import Results, Widget, dropdown, nearest_first, new_figure, slider
 
 BISHOP = ("square", "sin", "abs", "heaviside")
 LABELS = {"square": "x²", "sin": "sin(πx)", "abs": "|x|", "heaviside": "H(x)"}
@@ -52,35 +53,77 @@ def hidden_contributions(net, x):
     return H * net.params[2][:, 0]
 
 
+class BishopPanel:
+    """One fit: data (dots), network output (line), the hidden units' shares (dashed)."""
+
+    def __init__(self, ax, max_hidden=8):
+        self.ax = ax
+        self.x = np.linspace(-1, 1, 200).reshape(-1, 1)
+        (self.data,) = ax.plot([], [], "o", ms=3, color="C0")
+        (self.output,) = ax.plot([], [], "C3", lw=2)
+        self.shares = [ax.plot([], [], "--", lw=1, color=f"C{(j + 4) % 10}")[0]
+                       for j in range(max_hidden)]  # fmt: skip
+        ax.set(xlim=(-1.1, 1.1), ylim=(-1.5, 1.5))
+        self.dynamic = [self.data, self.output, *self.shares, ax.title]
+
+    def update(self, fit):
+        if fit.net.sizes[1] > len(self.shares):
+            raise ValueError(f"at most {len(self.shares)} hidden units, got {fit.net.sizes[1]}")
+        self.data.set_data(fit.X.ravel(), fit.T.ravel())
+        self.output.set_data(self.x.ravel(), fit.net.forward(self.x).ravel())
+        parts = hidden_contributions(fit.net, self.x)
+        for j, line in enumerate(self.shares):
+            line.set_visible(j < parts.shape[1])
+            if j < parts.shape[1]:
+                line.set_data(self.x.ravel(), parts[:, j])
+        self.ax.set_title(f"{LABELS.get(fit.name, fit.name)}: loss {fit.history.loss[-1]:.1e}")
+
+
 def bishop_figure(fits):
     """One panel per fit: data (dots), network output (line), hidden units' shares (dashed)."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(fits), figsize=(3.2 * len(fits), 3.0), squeeze=False)
-    x = np.linspace(-1, 1, 200).reshape(-1, 1)
     for ax, fit in zip(axes[0], fits, strict=True):
-        ax.plot(fit.X, fit.T, "o", ms=3, color="C0")
-        ax.plot(x, fit.net.forward(x), "C3", lw=2)
-        ax.plot(x, hidden_contributions(fit.net, x), "--", lw=1)
-        ax.set_title(f"{LABELS.get(fit.name, fit.name)}: loss {fit.history.loss[-1]:.1e}")
-        ax.set_ylim(-1.5, 1.5)
+        panel = BishopPanel(ax, fit.net.sizes[1])
+        panel.update(fit)
+        for line in panel.shares[fit.net.sizes[1] :]:
+            line.remove()
     fig.tight_layout()
     return fig
 
 
+HIDDEN = (1, 8)  # the widget's range of hidden units
+EPOCHS = (100, 6000, 100)  # and of epochs (first, last, step)
+
+
+class BishopView:
+    """One fit, chosen by function, hidden units and epochs; each fit is computed once."""
+
+    def __init__(self, fig):
+        self.figure = fig
+        self.panel = BishopPanel(fig.add_subplot(), HIDDEN[1])
+        self.dynamic = self.panel.dynamic
+        self.fits = Results(lambda key: bishop_fit(key[0], hidden=key[1], epochs=key[2]))
+
+    def update(self, name, hidden, epochs):
+        self.panel.update(self.fits.get((name, hidden, epochs)))
+
+    def look_ahead(self, name, hidden, epochs):
+        """The other numbers of hidden units (the first slider), nearest first."""
+        units = nearest_first(range(HIDDEN[0], HIDDEN[1] + 1), hidden)
+        self.fits.ahead([(name, h, epochs) for h in units])
+
+
 def bishop_ui():
-    """Choose the function, the number of hidden units and the epochs; refit and redraw."""
-    import ipywidgets as W
-    import matplotlib.pyplot as plt
-
-    def show(name, hidden, epochs):
-        fig = bishop_figure([bishop_fit(name, hidden=hidden, epochs=epochs)])
-        plt.show()  # inline backend: draws the figure into the widget's output
-        return fig
-
-    return W.interactive(
-        show,
-        name=W.Dropdown(options=BISHOP, value="sin"),
-        hidden=W.IntSlider(value=3, min=1, max=8),
-        epochs=W.IntSlider(value=3000, min=100, max=6000, step=100, continuous_update=False),
+    """Choose the function, the number of hidden units and the epochs; see that fit."""
+    return Widget(
+        BishopView(new_figure((4.8, 3.4))),
+        {
+            "name": dropdown("function", BISHOP, "sin"),
+            "hidden": slider("hidden units", 3, *HIDDEN, 1, integer=True),
+            "epochs": slider("epochs", 3000, *EPOCHS, integer=True, continuous=False),
+        },
+        "A 1-hidden-1 tanh network fitted to 50 points: data as dots, the network's output as "
+        "a solid line, each hidden unit's share as a dashed line",
     )

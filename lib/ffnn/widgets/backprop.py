@@ -8,6 +8,7 @@ ffnn.MLP.forward_all / loss_and_gradients and are checked against ffnn.gradcheck
 import numpy as np
 
 from .. import gradcheck, network, reference
+from .controls import Widget, dropdown, new_figure, slider
 
 
 def tiny_net(seed=0, hidden="sigmoid", output="sigmoid"):
@@ -76,23 +77,68 @@ def loss_along(net, x, t, name, values, loss="squared"):
     return np.array(out)
 
 
+SPAN = (-4.0, 4.0)  # the weight slider's range, and the least the loss curve spans
+
+
+class BackpropView:
+    """The loss as a function of one weight, with the tangent whose slope backprop computes.
+
+    The curve depends on the other weights only, so while one weight moves only the point
+    and the tangent move; it is recomputed when another weight is chosen (or has moved).
+    """
+
+    def __init__(self, fig, net, x, t, loss="squared"):
+        self.figure, self.net, self.x, self.t, self.loss = fig, net, x, t, loss
+        self.ax = fig.add_subplot()
+        (self.curve,) = self.ax.plot([], [], "C0", lw=2)
+        (self.tangent,) = self.ax.plot([], [], "C3--", lw=1)
+        (self.point,) = self.ax.plot([], [], "C3o")
+        self.ax.set_ylabel("loss")
+        self.curve_key = None
+        self.dynamic = [self.tangent, self.point, self.ax.title]
+
+    def background_key(self, **_):
+        return self.curve_key  # the curve is drawn with the background
+
+    def _curve(self, name, w0):
+        """Recompute the loss along weight ``name`` if another weight changed since last time."""
+        others = self.net.theta.copy()
+        p, idx = _locate(self.net, name)
+        offset = int(sum(q.size for q in self.net.params[:p]))
+        others[offset + np.ravel_multi_index(idx, self.net.params[p].shape)] = 0.0
+        lo, hi = min(SPAN[0], w0 - 1.0), max(SPAN[1], w0 + 1.0)
+        key = (name, others.tobytes(), lo, hi)
+        if key != self.curve_key:
+            grid = np.linspace(lo, hi, 161)
+            values = loss_along(self.net, self.x, self.t, name, grid, self.loss)
+            self.curve.set_data(grid, values)
+            self.ax.set(xlim=(lo, hi), ylim=(0, 1.05 * float(np.max(values))), xlabel=name)
+            self.curve_key = key
+
+    def update(self, name, value=None, s=None):
+        """Set weight ``name`` to ``value`` (if given) and redraw; returns state_text."""
+        if value is not None:
+            set_weight(self.net, name, value)
+        p, idx = _locate(self.net, name)
+        w0 = float(self.net.params[p][idx])
+        s = state(self.net, self.x, self.t, self.loss) if s is None else s
+        self._curve(name, w0)
+        g = gradient_of(self.net, s["grads"], name)
+        grid = self.curve.get_xdata()
+        self.tangent.set_data(grid, s["loss"] + g * (grid - w0))
+        self.point.set_data([w0], [s["loss"]])
+        self.ax.set_title(f"dl/d{name} = {g:+.5f} (backprop)")
+        return state_text(self.net, s, name)
+
+
 def backprop_figure(net, x, t, name, loss="squared", s=None):
     """The loss as a function of one weight, with the tangent whose slope backprop computes.
 
     ``s``: the state(net, x, t, loss) already computed, if the caller has it."""
     import matplotlib.pyplot as plt
 
-    s = state(net, x, t, loss) if s is None else s
-    p, idx = _locate(net, name)
-    w0 = float(net.params[p][idx])
-    grid = np.linspace(w0 - 3, w0 + 3, 121)
-    fig, ax = plt.subplots(figsize=(5, 3.2))
-    ax.plot(grid, loss_along(net, x, t, name, grid, loss), "C0", lw=2)
-    g = gradient_of(net, s["grads"], name)
-    ax.plot(grid, s["loss"] + g * (grid - w0), "C3--", lw=1)
-    ax.plot(w0, s["loss"], "C3o")
-    ax.set(xlabel=name, ylabel="loss", title=f"dl/d{name} = {g:+.5f} (backprop)")
-    ax.set_ylim(0, None)
+    fig = plt.figure(figsize=(5, 3.2))
+    BackpropView(fig, net, x, t, loss).update(name, s=s)
     fig.tight_layout()
     return fig
 
@@ -112,26 +158,23 @@ def state_text(net, s, name):
 
 def backprop_ui(net=None, x=(0.5, 0.51), t=0.1):
     """Pick a weight and drag its value: forward values, deltas and the gradient update live."""
-    import ipywidgets as W
-    import matplotlib.pyplot as plt
-
     net = tiny_net() if net is None else net
     names = weight_names(net)
 
-    def show(name, value):
-        set_weight(net, name, value)
-        s = state(net, x, t)
-        fig = backprop_figure(net, x, t, name, s=s)
-        plt.show()  # inline backend: draws the figure into the widget's output
-        print(state_text(net, s, name))
-        return fig
+    def link(controls):  # the slider starts from the chosen weight's current value
+        def follow(change):
+            p, idx = _locate(net, change["new"])
+            controls["value"].value = float(net.params[p][idx])
 
-    chooser = W.Dropdown(options=names, value=names[0], description="weight")
-    slider = W.FloatSlider(value=float(net.params[0][0, 0]), min=-4, max=4, step=0.05)
+        controls["name"].observe(follow, names="value")
 
-    def follow(change):  # the slider starts from the chosen weight's current value
-        p, idx = _locate(net, change["new"])
-        slider.value = float(net.params[p][idx])
-
-    chooser.observe(follow, names="value")
-    return W.interactive(show, name=chooser, value=slider)
+    return Widget(
+        BackpropView(new_figure((5.4, 3.4)), net, x, t),
+        {
+            "name": dropdown("weight", names, names[0]),
+            "value": slider("value", float(net.params[0][0, 0]), *SPAN, 0.05),
+        },
+        "The loss of a 2-2-1 network as one weight varies, with the tangent whose slope "
+        "backpropagation computes",
+        link,
+    )

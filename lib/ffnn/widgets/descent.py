@@ -18,7 +18,7 @@ from .. import datasets, losses, optim
 from .._checks import lookup, positive_int
 from ..network import MLP
 from ..train import fit
-from .controls import log_slider
+from .controls import Widget, dropdown, log_slider, new_figure, set_log_limits, slider
 
 DIVERGED = 1e6  # a trajectory that leaves this box has diverged; descent_path stops there
 
@@ -161,20 +161,78 @@ def draw_paths(paths, surface, ax=None, title=None):
     return ax
 
 
+def path_label(optimizer, lr, momentum):
+    return f"{optimizer}, η={lr:.3g}" + (f", μ={momentum:g}" if momentum else "")
+
+
+class DescentView:
+    """Left: a descent path on the surface's contours; right: L(w_k) per step.
+
+    The contours and the legend (outside the axes) are drawn once per surface; the path, the
+    loss line with its (rescaling) log axis and the right title (it names the optimizer and
+    its settings) are what a control change redraws.
+    """
+
+    def __init__(self, fig):
+        self.figure = fig
+        self.ax, self.ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+        self.surface = None
+        self.dynamic = []
+        (self.loss,) = self.ax2.semilogy([1.0], ".-")
+        self.ax2.set(xlabel="step k", ylabel="$L(w_k)$")
+
+    def _draw_surface(self, s):
+        ax = self.ax
+        ax.clear()
+        w1, w2, Z = _surface_grid(s)
+        lo = max(Z.min(), 1e-3 * Z.max(), 1e-4)
+        ax.contour(w1, w2, Z, levels=np.geomspace(lo, Z.max(), 18), cmap="viridis",
+                   linewidths=0.7)  # fmt: skip
+        ax.plot(*s.minimum, "k*", ms=12, label="minimum")
+        (self.path,) = ax.plot([], [], ".-", ms=3, lw=1, color="C0", label="path from ●")
+        (self.start,) = ax.plot([], [], "o", color="C0", ms=6)
+        ax.set(xlim=s.xlim, ylim=s.ylim, xlabel="$w_1$", ylabel="$w_2$", title=s.formula)
+        self.legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        self.surface = s
+        self.dynamic = [self.path, self.start, self.loss, self.ax2.yaxis, self.ax2.title]
+
+    def background_key(self, surface, **_):
+        return get_surface(surface).name
+
+    def update(self, optimizer="momentum", lr=0.1, momentum=0.0, steps=50, w1_0=None,
+               w2_0=None, surface="ravine", **kwargs):  # fmt: skip
+        s = get_surface(surface)
+        if self.surface is not s:
+            self._draw_surface(s)
+        momentum = momentum if optimizer == "momentum" else 0.0
+        start = None if w1_0 is None else (w1_0, w2_0)
+        path = descent_path(optimizer, lr, momentum, steps, start, s, **kwargs)
+        q = path[np.all(np.isfinite(path), axis=1)]
+        self.path.set_data(q[:, 0], q[:, 1])
+        self.start.set_data(q[:1, 0], q[:1, 1])
+        losses_ = path_losses(path, s) + 1e-12
+        self.loss.set_data(np.arange(len(losses_)), losses_)
+        self.ax2.set_xlim(-0.02 * steps, 1.02 * steps)
+        finite = losses_[np.isfinite(losses_)]
+        if finite.size:
+            set_log_limits(self.ax2, 0.5 * finite.min(), 2.0 * finite.max())
+        label = path_label(optimizer, lr, momentum)
+        if diverged(path, s):
+            self.ax2.set_title(f"{label}\ndiverged: the loss grew over {len(path) - 1} steps",
+                               color="C3", fontsize=10)  # fmt: skip
+        else:
+            self.ax2.set_title(f"{label}\nloss along the path", color="k", fontsize=10)
+
+
 def descent_figure(
     optimizer="momentum", lr=0.1, momentum=0.0, steps=50, start=None, surface="ravine", **kwargs
 ):
     """Left: the path of descent_path on the surface's contours; right: L(w_k) per step."""
     import matplotlib.pyplot as plt
 
-    path = descent_path(optimizer, lr, momentum, steps, start, surface, **kwargs)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
-    label = f"{optimizer}, $\\eta$={lr:g}" + (f", $\\mu$={momentum:g}" if momentum else "")
-    draw_paths({label: path}, surface, ax)
-    ax2.semilogy(path_losses(path, surface) + 1e-12, ".-")
-    ax2.set(xlabel="step k", ylabel="$L(w_k)$", title="loss along the path")
-    if diverged(path, surface):
-        ax2.set_title(f"diverged: the loss grew over {len(path) - 1} steps", color="C3")
+    fig = plt.figure(figsize=(11, 4))
+    w1_0, w2_0 = (None, None) if start is None else start
+    DescentView(fig).update(optimizer, lr, momentum, steps, w1_0, w2_0, surface, **kwargs)
     fig.tight_layout()
     return fig
 
@@ -307,29 +365,27 @@ def optimizer_histories(configs, X, T, validation=None, sizes=None, epochs=20, b
 
 def descent_ui(surface="ravine", optimizer="momentum"):
     """Learning rate, momentum, steps and start point vs the path on a 2-D surface."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-
     s = get_surface(surface)
 
-    def show(surface, optimizer, lr, momentum, steps, w1_0, w2_0):
-        mu = momentum if optimizer == "momentum" else 0.0
-        fig = descent_figure(optimizer, lr, mu, steps, (w1_0, w2_0), surface)
-        plt.show()
-        return fig
+    def link(controls):  # mu belongs to the momentum rule only
+        def follow(change=None):
+            controls["momentum"].disabled = controls["optimizer"].value != "momentum"
 
-    cont = {"continuous_update": False}
-    return w.interactive(
-        show,
-        surface=w.Dropdown(options=list(SURFACES), value=s.name),
-        optimizer=w.Dropdown(options=list(optim.RULES), value=optimizer),
-        lr=log_slider(0.05, 1e-3, 2.0, "η"),
-        momentum=w.FloatSlider(value=0.0, min=0.0, max=0.99, step=0.01, description="μ", **cont),
-        steps=w.IntSlider(value=50, min=1, max=300, description="steps", **cont),
-        w1_0=w.FloatSlider(
-            value=s.start[0], min=-5, max=5, step=0.1, description="start w1", **cont
-        ),  # fmt: skip
-        w2_0=w.FloatSlider(
-            value=s.start[1], min=-2.5, max=3, step=0.1, description="start w2", **cont
-        ),  # fmt: skip
+        follow()
+        controls["optimizer"].observe(follow, names="value")
+
+    return Widget(
+        DescentView(new_figure((11, 4))),
+        {
+            "surface": dropdown("surface", SURFACES, s.name),
+            "optimizer": dropdown("optimizer", optim.RULES, optimizer),
+            "lr": log_slider(0.05, 1e-3, 2.0, "learning rate η"),
+            "momentum": slider("momentum μ", 0.0, 0.0, 0.99, 0.01),
+            "steps": slider("steps", 50, 1, 300, 1, integer=True),
+            "w1_0": slider("start w1", s.start[0], -5.0, 5.0, 0.1),
+            "w2_0": slider("start w2", s.start[1], -2.5, 3.0, 0.1),
+        },
+        "Gradient descent on a 2-D loss surface: the path over the contours (left) and the "
+        "loss at each step (right)",
+        link,
     )

@@ -9,13 +9,25 @@ Lectures: 002 (Drchal) "Parameter initialization", "Gaussian Initialization Exam
 vanishing gradients; 003 (Cheng) sec. 9.3 vanishing/exploding gradients, table 2 (Xavier/He).
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from .. import datasets
 from .._checks import positive_int
 from ..network import MLP
 from ..train import fit
-from .controls import log_slider
+from .controls import (
+    Results,
+    Widget,
+    dropdown,
+    log_grid,
+    log_slider,
+    nearest_first,
+    new_figure,
+    set_log_limits,
+    snap,
+)
 
 
 def symmetric_net(value=0.5, epochs=300, seed=0):
@@ -43,14 +55,22 @@ def layer_activations(init="gaussian", sigma=0.01, activation="tanh", n_layers=1
     """H^1 .. H^L of a deep net fed with x ~ N(0, I) (002 "Gaussian Initialization Example").
 
     n_layers layers of ``width`` units (ten tanh layers of 500 in the lecture),
-    weights drawn by ``init`` ("gaussian" with ``sigma``, "xavier", "he").
+    weights drawn by ``init`` ("gaussian" with ``sigma``, "xavier", "he"). The layers are
+    computed one at a time (the net's layer l as a one-layer MLP), the same arithmetic as
+    net.forward_all: each kernel call is short, so a widget computing this in a background
+    thread never holds up the notebook for long.
     """
     width = positive_int(width, "width")
     kw = {"sigma": sigma} if init in ("gaussian", "normal") else {}
     net = MLP([width] * (positive_int(n_layers, "n_layers") + 1), hidden=activation,
               output=activation, init=init, init_kwargs=kw, seed=seed)  # fmt: skip
-    X = np.random.default_rng(seed).normal(size=(positive_int(n_samples, "n_samples"), width))
-    return net.forward_all(X)[1]
+    H = np.random.default_rng(seed).normal(size=(positive_int(n_samples, "n_samples"), width))
+    layer = MLP([width, width], output=activation, init="zeros")
+    Hs = []
+    for W, b in zip(net.weights, net.biases, strict=True):
+        H = layer.set_params([W, b]).forward(H)
+        Hs.append(H)
+    return Hs
 
 
 def activation_stats(Hs):
@@ -63,27 +83,67 @@ def activation_stats(Hs):
     }
 
 
+BINS = 50
+
+Summary = namedtuple("Summary", "lim counts std")
+Summary.__doc__ = """What the activations figure draws of H^1 .. H^L: the histogram range
+[-lim, lim], BINS counts per layer and the standard deviation per layer."""
+
+
+def summarize(Hs):
+    """Summary of the activations H^1 .. H^L (a few numbers instead of the big arrays)."""
+    lim = max(1.0, max(float(np.abs(h).max()) for h in Hs))
+    counts = np.array([np.histogram(h.ravel(), bins=BINS, range=(-lim, lim))[0] for h in Hs])
+    return Summary(lim, counts, activation_stats(Hs)["std"])
+
+
+class ActivationsView:
+    """One histogram of the activations per layer (as in 002's figure), std per layer below.
+
+    Each histogram is one step patch scaled to its highest bar (the counts' scale is not
+    shown), so only the patches, the std line with its (rescaling) log axis and the title are
+    redrawn.
+    """
+
+    def __init__(self, fig, n_layers=10):
+        self.figure, self.n_layers = fig, n_layers
+        grid = fig.add_gridspec(2, n_layers, height_ratios=[3, 2])
+        self.hist_axes, self.steps = [], []
+        edges = np.linspace(-1, 1, BINS + 1)
+        for l in range(n_layers):
+            ax = fig.add_subplot(grid[0, l])
+            self.steps.append(ax.stairs(np.zeros(BINS), edges, fill=True, color="C0"))
+            ax.set_title(f"layer {l + 1}", fontsize=8)
+            ax.set(yticks=[], ylim=(0, 1.05))
+            ax.tick_params(labelsize=6)
+            self.hist_axes.append(ax)
+        self.ax = fig.add_subplot(grid[1, :])
+        layers = np.arange(1, n_layers + 1)
+        (self.std,) = self.ax.semilogy(layers, np.ones(n_layers), "o-", label="std of $h^l$")
+        self.ax.set(xlabel="layer l", ylabel="std", xticks=layers)
+        legend = self.ax.legend(fontsize=8, loc="upper right")
+        self.title = fig.suptitle(" ")
+        self.dynamic = [*self.steps, self.ax.yaxis, self.std, legend, self.title]
+
+    def update(self, summary, title=""):
+        if len(summary.counts) != self.n_layers:
+            raise ValueError(f"expected {self.n_layers} layers, got {len(summary.counts)}")
+        edges = np.linspace(-summary.lim, summary.lim, BINS + 1)
+        for ax, step, counts in zip(self.hist_axes, self.steps, summary.counts, strict=True):
+            step.set_data(counts / max(counts.max(), 1), edges)
+            ax.set_xlim(-summary.lim, summary.lim)
+        std = summary.std + 1e-300
+        self.std.set_ydata(std)
+        set_log_limits(self.ax, 0.8 * std.min(), 1.25 * std.max())
+        self.title.set_text(title)
+
+
 def activations_figure(Hs, title=""):
     """One histogram of the activations per layer (as in 002's figure), std per layer below."""
     import matplotlib.pyplot as plt
 
-    L = len(Hs)
-    fig, axes = plt.subplots(2, L, figsize=(1.6 * L, 4.2), gridspec_kw={"height_ratios": [3, 2]})
-    lim = max(1.0, max(float(np.abs(h).max()) for h in Hs))
-    for l, (ax, h) in enumerate(zip(axes[0], Hs, strict=True)):
-        ax.hist(h.ravel(), bins=50, range=(-lim, lim), color="C0")
-        ax.set_title(f"layer {l + 1}", fontsize=8)
-        ax.set_yticks([])
-        ax.tick_params(labelsize=6)
-    gs = axes[1, 0].get_gridspec()
-    for ax in axes[1]:
-        ax.remove()
-    ax = fig.add_subplot(gs[1, :])
-    stats = activation_stats(Hs)
-    ax.semilogy(np.arange(1, L + 1), stats["std"] + 1e-300, "o-", label="std of $h^l$")
-    ax.set(xlabel="layer l", ylabel="std", xticks=np.arange(1, L + 1))
-    ax.legend(fontsize=8)
-    fig.suptitle(title)
+    fig = plt.figure(figsize=(1.6 * len(Hs), 4.2))
+    ActivationsView(fig, len(Hs)).update(summarize(Hs), title)
     fig.tight_layout()
     return fig
 
@@ -107,21 +167,54 @@ def deep_gradient_norms(inits, X, T, n_hidden=8, width=64, hidden="tanh", seed=0
     return out
 
 
+SIGMA = (1e-3, 10.0, 0.1)  # the widget's sigma slider: from, to, step in log10
+
+
+def init_label(init, sigma, activation):
+    return f"{activation}, " + (f"sigma = {sigma:.3g}" if init == "gaussian" else init)
+
+
+class InitView(ActivationsView):
+    """ActivationsView of a 10 x 500 net per setting; each setting is computed once."""
+
+    def __init__(self, fig):
+        super().__init__(fig, 10)
+        self.results = Results(self._compute)
+
+    @staticmethod
+    def _compute(key):
+        init, sigma, activation = key
+        return summarize(layer_activations(init, sigma, activation, n_samples=500))
+
+    @staticmethod
+    def key(init, sigma, activation):
+        """sigma matters for the Gaussian only (as in layer_activations)."""
+        if init not in ("gaussian", "normal"):
+            return init, 0.01, activation
+        return init, snap(float(sigma), log_grid(*SIGMA)), activation
+
+    def update(self, init, sigma, activation):
+        summary = self.results.get(self.key(init, sigma, activation))
+        super().update(summary, init_label(init, sigma, activation))
+
+    def look_ahead(self, init, sigma, activation):
+        """The other sigmas, nearest first (Gaussian only), then the other schemes."""
+        keys = []
+        if init in ("gaussian", "normal"):
+            keys = [(init, s, activation) for s in nearest_first(log_grid(*SIGMA), sigma)]
+        keys += [self.key(i, sigma, activation) for i in ("gaussian", "xavier", "he")]
+        self.results.ahead(keys)
+
+
 def init_ui():
     """Initialisation scheme and scale vs the activation histograms of a 10 x 500 net."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-
-    def show(init, sigma, activation):
-        Hs = layer_activations(init, sigma, activation, n_samples=500)
-        label = f"sigma = {sigma:.3g}" if init == "gaussian" else init
-        fig = activations_figure(Hs, f"{activation}, {label}")
-        plt.show()
-        return fig
-
-    return w.interactive(
-        show,
-        init=w.Dropdown(options=["gaussian", "xavier", "he"], value="gaussian"),
-        sigma=log_slider(0.01, 1e-3, 10.0, "σ"),
-        activation=w.Dropdown(options=["tanh", "relu", "sigmoid"], value="tanh"),
+    return Widget(
+        InitView(new_figure((12, 3.8))),
+        {
+            "init": dropdown("initialization", ["gaussian", "xavier", "he"], "gaussian"),
+            "sigma": log_slider(0.01, SIGMA[0], SIGMA[1], "σ (Gaussian)", step=SIGMA[2]),
+            "activation": dropdown("activation", ["tanh", "relu", "sigmoid"], "tanh"),
+        },
+        "Histograms of the activations in each layer of a 10-layer network of 500 units, and "
+        "their standard deviation per layer",
     )

@@ -8,6 +8,7 @@ functions"; 002 (Drchal) loss-function table. Every value comes from ffnn.losses
 import numpy as np
 
 from .. import activations, losses
+from .controls import Widget, new_figure, slider
 
 # (label, output activation, loss, half) for one output unit
 PAIRS = (
@@ -39,21 +40,57 @@ def curves(t=1.0, a=None):
     return {label: (a, *loss_and_delta(a, t, out, loss, half)) for label, out, loss, half in PAIRS}
 
 
+class LossesView:
+    """Loss and dl/da against the output pre-activation a, for each output/loss pair."""
+
+    def __init__(self, fig):
+        self.figure = fig
+        self.ax1, self.ax2 = fig.subplots(1, 2)
+        self.value_lines, self.delta_lines = {}, {}
+        for label, *_ in PAIRS:
+            (self.value_lines[label],) = self.ax1.plot([], [], label=label)
+            (self.delta_lines[label],) = self.ax2.plot([], [], label=label)
+        self.marks = [ax.axvline(0, color="0.5", ls=":") for ax in (self.ax1, self.ax2)]
+        self.ax1.set(xlabel="output pre-activation a", xlim=(-6.6, 6.6), ylim=(0, 6))
+        self.ax2.set(title="dl/da (what backprop starts from)", xlabel="a", xlim=(-6.6, 6.6),
+                     ylim=(-2, 2))  # fmt: skip
+        self.ax2.axhline(0, color="0.8", lw=0.8)
+        self.ax2.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        self.curves = {}  # target t -> curves(t): three targets, each computed once
+        self.dynamic = self.marks  # the curves change with t only: drawn with the background
+
+    def background_key(self, t=1.0, **_):
+        return t
+
+    def update(self, t=1.0, a0=None):
+        if t not in self.curves:
+            self.curves[t] = curves(t)
+        for label, (a, value, delta) in self.curves[t].items():
+            self.value_lines[label].set_data(a, value)
+            self.delta_lines[label].set_data(a, delta)
+        for mark in self.marks:
+            mark.set_visible(a0 is not None)
+            if a0 is not None:
+                mark.set_xdata([a0, a0])
+        self.ax1.set_title(f"loss at target t = {t:g}")
+        if a0 is None:
+            return None
+        return "\n".join(
+            f"{label:27s} y = {y:7.4f}   loss = {value:7.4f}   dl/da = {delta:+.4f}"
+            for label, (y, value, delta) in delta_table(a0, t).items()
+        )
+
+
 def losses_figure(t=1.0, a0=None):
     """Loss and dl/da against the output pre-activation a, for each output/loss pair."""
     import matplotlib.pyplot as plt
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
-    for label, (a, value, delta) in curves(t).items():
-        ax1.plot(a, value, label=label)
-        ax2.plot(a, delta, label=label)
-    if a0 is not None:
-        for ax in (ax1, ax2):
-            ax.axvline(a0, color="0.5", ls=":")
-    ax1.set(title=f"loss at target t = {t:g}", xlabel="output pre-activation a", ylim=(0, 6))
-    ax2.set(title="dl/da (what backprop starts from)", xlabel="a", ylim=(-2, 2))
-    ax2.axhline(0, color="0.8", lw=0.8)
-    ax1.legend(fontsize=7)
+    fig = plt.figure(figsize=(11, 3.4))
+    view = LossesView(fig)
+    view.update(t, a0)
+    for mark in view.marks:
+        if a0 is None:
+            mark.remove()
     fig.tight_layout()
     return fig
 
@@ -71,20 +108,14 @@ def delta_table(a0, t):
 
 def losses_ui():
     """Drag the pre-activation a0 and the target t; read each pair's y, loss and dl/da."""
-    import ipywidgets as W
-    import matplotlib.pyplot as plt
-
-    def show(a0, t):
-        fig = losses_figure(t, a0)
-        plt.show()  # inline backend: draws the figure into the widget's output
-        for label, (y, value, delta) in delta_table(a0, t).items():
-            print(f"{label:27s} y = {y:7.4f}   loss = {value:7.4f}   dl/da = {delta:+.4f}")
-        return fig
-
-    return W.interactive(
-        show,
-        a0=W.FloatSlider(value=-4.0, min=-6, max=6, step=0.1, description="a0"),
-        t=W.FloatSlider(value=1.0, min=0, max=1, step=0.5, description="target t"),
+    return Widget(
+        LossesView(new_figure((11, 3.4))),
+        {
+            "a0": slider("a0", -4.0, -6.0, 6.0, 0.1),
+            "t": slider("target t", 1.0, 0.0, 1.0, 0.5),
+        },
+        "Four output-unit and loss pairs: the loss (left) and its derivative dl/da (right) "
+        "against the output pre-activation a, with a dotted line at a0",
     )
 
 

@@ -1,13 +1,19 @@
 """The playground in ipywidgets: controls for every setting, play/pause/step/reset, the live
 figure. Play runs an asyncio task that yields to the kernel between frames, so the controls
-stay live while it trains."""
+stay live while it trains. With FFNN_STATIC_WIDGETS=1 (the course website) it shows a
+picture of its figure with alt text and a note instead, and creates no widget model."""
 
 import asyncio
+import html
 import os
+import time
 from functools import partial
 
 import ipywidgets as W
+from traitlets import Unicode
 
+from ..controls import STATIC_DPI, STATIC_NOTE, img_html, static_mode
+from ..slider import IntSlider, Slider
 from .model import (
     ACTIVATIONS,
     DATASETS,
@@ -23,6 +29,20 @@ from .view import PlaygroundView
 
 LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # as in TF's
 REG_RATES = (0.0, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+FRAME_INTERVAL = 1 / 60  # play shows at most 60 frames/s: faster ones would queue in the browser
+
+
+class FigureImage(W.Image):
+    """An Image whose ``tooltip`` becomes the img's title, its text alternative.
+
+    ipywidgets 8's front end sets the title from the tooltip only when the model's
+    description is empty, and fails to show a model that has none (as Image has not):
+    "Cannot read properties of undefined (reading 'length')". This one syncs an empty one.
+    """
+
+    description = Unicode("", help="always empty: lets the front end show the tooltip").tag(
+        sync=True
+    )
 
 
 def log_options(values, current):
@@ -38,7 +58,9 @@ class PlaygroundUI:
     ``buttons``: play, step, reset, add_layer, remove_layer, save_weights, save_figure;
     ``units``: one box per hidden layer; ``readout``, ``status``, ``image``: what it shows.
     Every change goes through ``apply``: a refused value shows in the status line and
-    changes nothing.
+    changes nothing. The image's tooltip (its title, read as alt text) says in words what
+    the figure shows. In static mode (FFNN_STATIC_WIDGETS=1) only ``pg`` and ``view``
+    exist (``widget`` is None) and displaying shows ``static_html()``.
     """
 
     def __init__(self, pg=None, export_dir="."):
@@ -46,48 +68,71 @@ class PlaygroundUI:
         self.view = PlaygroundView(self.pg)
         self.export_dir = export_dir
         self.task = None  # the play loop, while it runs
+        self.widget = None
+        if static_mode():
+            return
         self.controls = self._setting_controls()
         self.features = {
             f: W.Checkbox(value=f in self.pg.features, description=FEATURE_LABELS[f],
-                          indent=False, layout=W.Layout(width="80px"))
+                          indent=False, layout=W.Layout(width="80px"),
+                          tooltip=f"input feature {FEATURE_LABELS[f]}")
             for f in FEATURES
         }  # fmt: skip
+        button = partial(W.Button, layout=W.Layout(width="auto"))
         self.buttons = {
             "play": W.ToggleButton(value=False, description="play", icon="play",
+                                   tooltip="train continuously, one epoch per frame",
                                    layout=W.Layout(width="90px")),
-            "step": W.Button(description="step", icon="step-forward",
-                             layout=W.Layout(width="80px")),
-            "reset": W.Button(description="reset", icon="refresh", layout=W.Layout(width="80px")),
-            "add_layer": W.Button(description="+ layer", layout=W.Layout(width="75px")),
-            "remove_layer": W.Button(description="− layer", layout=W.Layout(width="75px")),
-            "save_weights": W.Button(description="save weights", icon="download"),
-            "save_figure": W.Button(description="save figure", icon="image"),
+            "step": button(description="step", icon="step-forward", tooltip="train one epoch"),
+            "reset": button(description="reset", icon="refresh",
+                            tooltip="new weights (same seed), back to epoch 0"),
+            "add_layer": button(description="+ layer", tooltip="add a hidden layer"),
+            "remove_layer": button(description="− layer", tooltip="remove the last hidden layer"),
+            "save_weights": button(description="save weights", icon="download",
+                                   tooltip="save the weights as playground_weights.npz"),
+            "save_figure": button(description="save figure", icon="image",
+                                  tooltip="save the figure as playground.png"),
         }  # fmt: skip
         self.units = W.HBox()
         self.readout = W.Label(value=self.pg.readout())
         self.status = W.Label(value="")
-        self.image = W.Image(value=self.view.png(), format="png", layout=W.Layout(width="100%"))
+        self.image = FigureImage(value=self.view.png(), format="png",
+                                 tooltip=self.view.describe(),
+                                 layout=W.Layout(width="100%"))  # fmt: skip
         self._connect()
         self.show_units()
         self.widget = self._layout()
 
+    # ------------------------------------------------------------------ display
+    def static_html(self):
+        """The figure as a picture with alt text, and a note pointing to the live version."""
+        png = self.view.snapshot(dpi=STATIC_DPI)
+        note = f"<p><em>{html.escape(STATIC_NOTE)}</em></p>"
+        return (
+            f'<div class="ffnn-static-widget ffnn-playground-static">'
+            f"{img_html(png, self.view.describe())}{note}</div>"
+        )
+
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(self.widget)
+        if self.widget is None:
+            display({"text/html": self.static_html(), "text/plain": STATIC_NOTE}, raw=True)
+        else:
+            display(self.widget)
 
     # ------------------------------------------------------------------ building
     def _setting_controls(self):
         """A widget per setting showing its current value; sliders act on release."""
-        pg, lay, style = self.pg, W.Layout(width="210px"), {"description_width": "85px"}
+        pg, lay, style = self.pg, W.Layout(width="240px"), {"description_width": "105px"}
 
         def control(kind, name, description, **options):
-            if kind is not W.Dropdown and kind is not W.BoundedIntText:
-                options["continuous_update"] = False
+            if kind in (Slider, IntSlider):  # labelled range inputs (ffnn.widgets.slider)
+                return kind(value=getattr(pg, name), description=description, **options)
             return kind(value=getattr(pg, name), description=description, layout=lay,
                         style=style, **options)  # fmt: skip
 
-        D, F = W.Dropdown, W.FloatSlider
+        D, F = W.Dropdown, Slider
         return {
             "dataset": control(D, "dataset", "data", options=DATASETS),
             "noise": control(F, "noise", "noise", min=0, max=1, step=0.05),
@@ -99,7 +144,7 @@ class PlaygroundUI:
                                       options=REGULARIZATION),
             "reg_rate": control(D, "reg_rate", "reg. rate",
                                 options=log_options(REG_RATES, pg.reg_rate)),
-            "batch_size": control(W.IntSlider, "batch_size", "batch size", min=1, max=30),
+            "batch_size": control(IntSlider, "batch_size", "batch size", min=1, max=30),
             "optimizer": control(D, "optimizer", "optimizer", options=OPTIMIZERS),
             "init": control(D, "init", "init", options=INITS),
             "loss": control(D, "loss", "loss", options=("bce", "squared")),
@@ -140,9 +185,13 @@ class PlaygroundUI:
 
     # ------------------------------------------------------------------ actions
     def redraw(self):
-        """Move the figure to the model's state and show the new frame and readout."""
+        """Move the figure to the model's state and show the new frame, its text alternative
+        and the readout (an unchanged frame is not sent again)."""
         self.view.update()
-        self.image.value = self.view.png()
+        frame = self.view.png()
+        with self.image.hold_sync():  # one message for the picture and its text
+            self.image.value = frame
+            self.image.tooltip = self.view.describe()
         self.readout.value = self.pg.readout()
 
     def apply(self, action):
@@ -183,9 +232,11 @@ class PlaygroundUI:
     async def play(self):
         """Train and redraw, one epoch per frame, while the play button is down."""
         while self.buttons["play"].value:
+            start = time.perf_counter()
             self.pg.step()
             self.redraw()
-            await asyncio.sleep(0.005)  # hand the kernel back to the controls between frames
+            # hand the kernel back to the controls between frames
+            await asyncio.sleep(max(FRAME_INTERVAL - (time.perf_counter() - start), 0.002))
 
     # ------------------------------------------------------------------ observers
     def _on_setting(self, name, change):
