@@ -17,7 +17,7 @@ help:
 	@echo "make test     - lint + the whole pytest suite"
 	@echo "make release  - regenerate release/ from source/ with nbgrader"
 	@echo "make grade    - autograde autograder/submitted/*, write grades.csv + feedback"
-	@echo "make bench    - benchmarks -> benchmarks/RESULTS.md"
+	@echo "make bench    - benchmarks (incl. scaling sweep, widgets in the browser) -> benchmarks/RESULTS.md"
 	@echo "make mutation - mutation testing of lib/ffnn -> tests/artifacts/mutation.md"
 	@echo "make student  - the student edition (no solutions) -> dist/student/ and dist/ffnn-student.zip"
 	@echo "make site     - the course as a static website -> dist/site/index.html"

@@ -118,3 +118,64 @@ def fmt_rate(x):
         if abs(x) >= scale:
             return f"{x / scale:.3g}{suffix}"
     return f"{x:.3g}"
+
+
+def ulps(got, ref):
+    """Largest distance of ``got`` from ``ref`` in units in the last place of ``ref`` (equal
+    values, infinities and NaNs included, count 0; a NaN against a number counts inf)."""
+    got, ref = np.asarray(got, dtype=np.float64), np.asarray(ref, dtype=np.float64)
+    same = (got == ref) | (np.isnan(got) & np.isnan(ref))
+    with np.errstate(invalid="ignore"):
+        dist = np.abs(got - ref) / np.spacing(np.abs(ref))
+    dist = np.where(same, 0.0, np.where(np.isnan(dist), np.inf, dist))
+    return float(dist.max())
+
+
+def activation_grid():
+    """Pre-activations from the subnormals to overflow: a dense linear grid over [-40, 40]
+    (every range-reduction step of tanh and exp), +-10^k for k in [-320, 308], and the ends."""
+    dense = np.linspace(-40.0, 40.0, 400_001)
+    powers = 10.0 ** np.linspace(-320.0, 308.0, 20_001)
+    ends = [0.0, -0.0, 5e-324, -5e-324, 709.78, -709.78, 745.2, -745.2, 1e308, -1e308]
+    return np.concatenate([dense, powers, -powers, ends, [np.inf, -np.inf]])
+
+
+NUMPY_ACTIVATIONS = {
+    "sigmoid": (
+        "1 / (1 + exp(-a)), exp(a) / (1 + exp(a)) for a < 0",
+        lambda a: np.where(
+            a >= 0,
+            1.0 / (1.0 + np.exp(-np.abs(a))),
+            np.exp(-np.abs(a)) / (1.0 + np.exp(-np.abs(a))),
+        ),
+    ),  # fmt: skip
+    "tanh": ("np.tanh", np.tanh),
+    "relu": ("np.maximum(a, 0)", lambda a: np.maximum(a, 0.0)),
+    "leaky_relu": ("np.where(a > 0, a, 0.01 a)", lambda a: np.where(a > 0, a, 0.01 * a)),
+    "elu": ("np.where(a > 0, a, np.expm1(a))", lambda a: np.where(a > 0, a, np.expm1(a))),
+    "softmax": (
+        "e = exp(a - max a); e / sum e, rows of 10",
+        lambda A: (lambda e: e / e.sum(axis=1, keepdims=True))(
+            np.exp(A - A.max(axis=1, keepdims=True))
+        ),
+    ),
+}
+
+
+def activation_ulps():
+    """name -> (largest distance in ulp of ffnn's activation from NumPy's on the grid, the
+    NumPy reference). softmax runs on rows of 10 finite grid values."""
+    import ffnn
+
+    a = activation_grid()
+    out = {}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name, (formula, ref) in NUMPY_ACTIVATIONS.items():
+            if name == "softmax":
+                finite = a[np.isfinite(a) & (np.abs(a) < 700)]
+                A = finite[: finite.size // 10 * 10].reshape(-1, 10)
+                got, want = ffnn.activations.softmax(A), ref(A)
+            else:
+                got, want = ffnn.activations.get(name).f(a), ref(a)
+            out[name] = {"max_ulp": ulps(got, want), "numpy": formula}
+    return out

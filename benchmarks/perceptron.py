@@ -3,6 +3,9 @@
 
 All three run the same algorithm with the same random picks (ffnn's xorshift64* generator,
 re-implemented in Python), so they make the same steps and updates and end at the same w.
+ffnn's timed call is ``perceptron.train`` as a user calls it (input checks included), run
+FFNN_RUNS times in a row: one run lasts about a millisecond, shorter than the machine's
+scheduling noise, while one NumPy run lasts about 0.1 s.
 """
 
 import ffnn
@@ -12,6 +15,7 @@ from ffnn.perceptron import add_bias, rng_state
 from .common import paired, summary
 
 MASK = 2**64 - 1
+FFNN_RUNS = 10  # whole training runs per timed ffnn call
 
 
 def python_picks(seed, N):
@@ -93,7 +97,8 @@ def run(quick=False):
         return g
 
     def ours():
-        r = ffnn.perceptron.train(X, t, max_steps=max_steps, seed=0, w0=w0, max_trajectory=1)
+        for _ in range(FFNN_RUNS):
+            r = ffnn.perceptron.train(X, t, max_steps=max_steps, seed=0, w0=w0, max_trajectory=1)
         return r.weights, None, r.steps
 
     runs = {
@@ -109,7 +114,8 @@ def run(quick=False):
     rows = {}
     for name, secs in times.items():
         w, _, s = results[name]
-        rows[name] = summary(secs, work=s) | {
+        runs_per_call = FFNN_RUNS if name == "ffnn" else 1
+        rows[name] = summary(secs, work=s * runs_per_call) | {
             "steps": s,
             "same_run_as_ffnn": bool(s == steps and np.allclose(w, ref.weights, atol=1e-9)),
         }
@@ -119,8 +125,8 @@ def run(quick=False):
         "title": f"Perceptron: {n:,} separable points in {dim}-D",
         "unit": "steps/s",
         "workload": f"{steps:,} random picks, {updates} updates to convergence (seed 0), "
-        f"{repeats} paired runs",
+        f"{repeats} paired runs (ffnn: {FFNN_RUNS} whole `perceptron.train` calls per timed run)",
         "rows": rows,
         "converged": bool(ref.converged),
-        "target": "ffnn >= 60M steps/s",
+        "target": "ffnn >= 100x NumPy per sample",
     }

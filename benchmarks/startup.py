@@ -18,11 +18,32 @@ FIRST_CALL = """
 import time
 t0 = time.perf_counter()
 import ffnn
+net_cls, data = ffnn.MLP, ffnn.datasets  # the lazy submodules the first call needs
 t1 = time.perf_counter()
-import numpy as np
-X, T = ffnn.datasets.xor()
-net = ffnn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", seed=0)
+X, T = data.xor()
+net = net_cls([2, 4, 1], hidden="tanh", output="sigmoid", seed=0)
 net.loss_and_gradients(X, T)
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+# What any program pays for its first call of a cached Numba kernel: NumPy, Numba, and
+# Numba's first dispatch (its typing and target registries, SciPy's BLAS through
+# scipy.linalg, cffi), with one trivial @njit(cache=True) function in place of ffnn.
+FLOOR_MODULE = """
+from numba import njit
+
+
+@njit(cache=True)
+def total(x):
+    return x.sum()
+"""
+FLOOR_CALL = """
+import time
+t0 = time.perf_counter()
+import numpy as np
+import floor_module
+t1 = time.perf_counter()
+floor_module.total(np.ones(3))
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
 """
@@ -53,20 +74,38 @@ def cold_compile():
 
 
 def cached_startup(repeats=5):
-    """import ffnn, then the first loss_and_gradients call, in fresh processes (cache warm)."""
-    _python(FIRST_CALL)  # make sure the cache holds this process's kernels
-    imports, firsts, walls = [], [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a, b = map(float, _python(FIRST_CALL).split())
-        walls.append(time.perf_counter() - start)
-        imports.append(a)
-        firsts.append(b)
+    """Fresh processes, cache warm: ``import ffnn`` with the modules the first call needs
+    (ffnn.network, ffnn.datasets -- ffnn's submodules load on first use, so a bare
+    ``import ffnn`` takes ~10 ms), then the first ``loss_and_gradients`` (building the data
+    and the net, Numba's first dispatch, loading the two kernels from the cache). Paired
+    with the floor: the same in a process whose only kernel is a trivial cached @njit
+    function, i.e. what NumPy and Numba alone cost."""
+    with tempfile.TemporaryDirectory() as floor_dir:
+        Path(floor_dir, "floor_module.py").write_text(FLOOR_MODULE)
+        floor_env = {"PYTHONPATH": floor_dir}
+        _python(FIRST_CALL)  # make sure the caches hold both processes' kernels
+        _python(FLOOR_CALL, env=floor_env)
+        ours, floor, walls = [], [], []
+        for k in range(repeats):
+            for which in ("ffnn", "floor") if k % 2 == 0 else ("floor", "ffnn"):
+                start = time.perf_counter()
+                if which == "ffnn":
+                    ours.append(tuple(map(float, _python(FIRST_CALL).split())))
+                    walls.append(time.perf_counter() - start)
+                else:
+                    floor.append(tuple(map(float, _python(FLOOR_CALL, env=floor_env).split())))
+    med = statistics.median
     return {
-        "import_s": statistics.median(imports),
-        "first_call_s": statistics.median(firsts),
-        "total_s": statistics.median(a + b for a, b in zip(imports, firsts, strict=True)),
-        "process_wall_s": statistics.median(walls),
+        "import_s": med(a for a, _ in ours),
+        "first_call_s": med(b for _, b in ours),
+        "total_s": med(a + b for a, b in ours),
+        "process_wall_s": med(walls),
+        "floor_total_s": med(a + b for a, b in floor),
+        "floor_import_s": med(a for a, _ in floor),
+        "floor_first_call_s": med(b for _, b in floor),
+        "ffnn_over_floor_s": med(
+            sum(a) - sum(b) for a, b in zip(ours, floor, strict=True)
+        ),  # paired: each ffnn process against the floor process next to it
         "runs": repeats,
     }
 
