@@ -17,17 +17,12 @@ prints a table.
 """
 
 import argparse
-import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
+
+from tests.jupyterlab_server import jupyterlab  # the browser tests' launcher
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
@@ -101,58 +96,6 @@ def notebook_path(number, course=COURSE):
     if not matches:
         raise ValueError(f"no notebook {number}_*.ipynb in {course}")
     return matches[0]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def jupyterlab(root, workdir):
-    """JupyterLab serving ``root`` on localhost: no token, private config dirs (as the
-    browser test starts it). Yields its URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-        "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(workdir / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    }
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}",
-        "--IdentityProvider.token=", "--ServerApp.password=",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-    ]  # fmt: skip
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
-    log_path = workdir / "lab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/api/status", timeout=2)
-                    break
-                except OSError as error:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        log.flush()
-                        why = "JupyterLab did not start:\n" + log_path.read_text()
-                        raise RuntimeError(why) from error
-                    time.sleep(0.5)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 def open_and_run_all(browser, url, name):

@@ -7,27 +7,17 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from autograder import ROOT
+from tests.jupyterlab_server import jupyterlab
 
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = ROOT / "course" / "11_playground.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,45 +28,11 @@ def lab(tmp_path_factory, require):
     tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "course"
     shutil.copytree(NOTEBOOK.parent, root, ignore=shutil.ignore_patterns("playground*"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    }
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}",
-        "--IdentityProvider.token=", "--ServerApp.password=",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-    ]  # fmt: skip
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(tmp_path / "lab.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
-                time.sleep(0.5)
-        yield url, tmp_path
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        with jupyterlab(root, tmp_path) as url:
+            yield url, tmp_path
+    except RuntimeError as error:  # the server did not start: its log says why
+        pytest.fail(str(error))
 
 
 def epoch_of(text):

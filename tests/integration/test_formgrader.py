@@ -19,12 +19,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from autograder import ROOT, nbgrader_command
+from tests.jupyterlab_server import jupyterlab
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -35,14 +34,6 @@ GRADED = ["full", "partial", "blank", "typed", "copycat"]  # valid notebooks
 UNUSABLE = {"missing": "missing", "corrupt": "corrupt"}  # student -> status in grades.csv
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(cwd, *args, env=None):
@@ -118,49 +109,13 @@ def student_nbgrader(course, sid, *args):
 @pytest.fixture(scope="module")
 def lab(course):
     """JupyterLab started from the course root (where the Formgrader finds its config)."""
-    base, port = course["base"], free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_DATA_DIR": str(base / "data"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-    }
-    env.pop("FFNN_GRADED_DIR", None)
-    env.pop("FFNN_EXCHANGE", None)  # the exchange comes from the record
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={course['root']}",
-        "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=",
-    ]  # fmt: skip
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(base / "lab.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        cmd, cwd=course["root"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
+    # the exchange comes from the record `make exchange` wrote, not from the environment
+    unset = ("FFNN_GRADED_DIR", "FFNN_EXCHANGE")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text())
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        with jupyterlab(course["root"], course["base"], unset=unset) as url:
+            yield url
+    except RuntimeError as error:  # the server did not start: its log says why
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -35,6 +34,7 @@ import tomllib
 import yaml
 
 from autograder import ROOT, student_edition
+from tests.jupyterlab_server import free_port
 
 SOURCE = ROOT / "source"
 ASSIGNMENTS = sorted(p.parent.name for p in SOURCE.glob("*/*.ipynb") if p.stem == p.parent.name)
@@ -342,12 +342,6 @@ def test_the_student_pyproject_builds_a_wheel_with_the_whole_library(built, tmp_
 
 
 # --- the two commands, from a fresh copy -------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
