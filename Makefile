@@ -26,7 +26,7 @@ help:
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77'  # the SPDX licence string
 	$(BIN)/python -m pip install --quiet -e '.[test,site]'
 	$(BIN)/jupyter labextension disable "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1 || true
 	$(BIN)/python -m ffnn.warmup  # compile and cache the Numba kernels once (time: README)
