@@ -364,18 +364,24 @@ class PlaygroundView:
             self.ax_grad: (slice(middle, height), slice(right, width)),
         }
 
-    def _network_pixels(self):
-        """Which mosaic cell each pixel of the network image shows (nearest neighbour)."""
-        ax = self.ax_net
-        R, C = self._mosaic.shape
-        corners = ax.transData.transform([(-0.5, R - 0.5), (C - 0.5, -0.5)])
-        rows, cols = self._pixels(Bbox([corners.min(axis=0), corners.max(axis=0)]))
+    def _pixel_centres(self, ax, rows, cols):
+        """Canvas rows r and columns c of a pixel block, and the data coordinates of their
+        centres in ``ax``: x per column, y per row (canvas rows run top down)."""
         height = self._buffer().shape[0]
         inverse = ax.transData.inverted()
         r = np.arange(rows.start, rows.stop)
         c = np.arange(cols.start, cols.stop)
         x = inverse.transform(np.c_[c + 0.5, np.zeros(len(c))])[:, 0]
         y = inverse.transform(np.c_[np.zeros(len(r)), height - (r + 0.5)])[:, 1]
+        return r, c, x, y
+
+    def _network_pixels(self):
+        """Which mosaic cell each pixel of the network image shows (nearest neighbour)."""
+        ax = self.ax_net
+        R, C = self._mosaic.shape
+        corners = ax.transData.transform([(-0.5, R - 0.5), (C - 0.5, -0.5)])
+        rows, cols = self._pixels(Bbox([corners.min(axis=0), corners.max(axis=0)]))
+        r, c, x, y = self._pixel_centres(ax, rows, cols)
         mc, mr = np.floor(x + 0.5).astype(np.intp), np.floor(y + 0.5).astype(np.intp)
         inside = (mr[:, None] >= 0) & (mr[:, None] < R) & (mc >= 0) & (mc < C)
         cell = np.clip(mr, 0, R - 1)[:, None] * C + np.clip(mc, 0, C - 1)
@@ -389,12 +395,7 @@ class PlaygroundView:
         """Bilinear weights from the output grid to the pixels of the output axes."""
         ax = self.ax_out
         rows, cols = self._pixels(ax.bbox)
-        height = self._buffer().shape[0]
-        inverse = ax.transData.inverted()
-        r = np.arange(rows.start, rows.stop)
-        c = np.arange(cols.start, cols.stop)
-        x1 = inverse.transform(np.c_[c + 0.5, np.zeros(len(c))])[:, 0]
-        x2 = inverse.transform(np.c_[np.zeros(len(r)), height - (r + 0.5)])[:, 1]
+        _, _, x1, x2 = self._pixel_centres(ax, rows, cols)
         samples = np.linspace(-EXTENT, EXTENT, self.resolution)  # Playground.grid's
         self._out_region = (rows, cols)
         self._out_weights = (bilinear_weights(samples, x2), bilinear_weights(samples, x1))
