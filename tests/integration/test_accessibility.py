@@ -182,7 +182,8 @@ def accessible_name(locator):
 
 
 def keyboard_problems(page):
-    """Controls of each widget output that Tab does not reach, or that have no name."""
+    """Controls of each widget output that Tab does not reach, that have no name, or (range
+    inputs) that the arrow keys do not move."""
     page.evaluate(
         "sel => document.querySelectorAll(sel).forEach((el, i) => el.dataset.a11y = i)", CONTROLS
     )
@@ -216,6 +217,18 @@ def keyboard_problems(page):
         back = page.evaluate("() => document.activeElement?.dataset?.a11y")
         if back != str(i):
             problems.append(f"Shift+Tab from control {i + 1} went to {back!r}, not control {i}")
+    # every range input answers the arrow keys (JupyterLab's arrow-key shortcuts must not win)
+    for i in range(total):
+        control = controls.nth(i)
+        if control.get_attribute("type") != "range" or not control.is_visible():
+            continue
+        control.focus()
+        before = control.input_value()
+        at_end = control.evaluate("s => Number(s.value) + Number(s.step) > Number(s.max)")
+        page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+        if control.input_value() == before:
+            problems.append(f"the arrow keys do not move range input {i} (value {before})")
+        page.keyboard.press("ArrowRight" if at_end else "ArrowLeft")  # back where it was
     return problems, total
 
 

@@ -1,7 +1,8 @@
 """The course in a real browser: JupyterLab on localhost, Debian's headless Chromium driven by
 playwright. The playground: run all cells, check the controls render, press step and play and
 see the loss readout move, pause, save a screenshot to tests/artifacts/playground.png. Every
-lecture notebook: run all cells, no cell raises, and its widgets render."""
+lecture notebook: run all cells, no cell raises, its widgets render, and an arrow key on its
+first slider moves the slider and changes the widget's figure."""
 
 import importlib.util
 import os
@@ -11,6 +12,7 @@ import shutil
 import pytest
 
 from autograder import ROOT
+from benchmarks.widgets_browser import OBSERVE, SLIDERS, first_slider
 from tests.jupyterlab_server import jupyterlab
 
 CHROMIUM = "/usr/bin/chromium"
@@ -105,12 +107,30 @@ def test_lecture_runs_and_its_widgets_render(lab, browser, name):
         )
         assert widgets.count() >= 1, f"{name}: no widget rendered"
         controls = page.locator(".jp-OutputArea-output").locator(
-            ".widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-button, "
-            ".widget-inline-hbox"
+            ".ffnn-slider, .widget-slider, .widget-dropdown, .widget-toggle-buttons, "
+            ".widget-button, .widget-inline-hbox"
         )
         assert controls.count() >= 1, f"{name}: the widgets have no controls"
+        if page.locator(SLIDERS).count():
+            assert_arrow_key_moves_the_figure(page, name)
     finally:
         page.close()
+
+
+def assert_arrow_key_moves_the_figure(page, name):
+    """Focus the first enabled slider, press an arrow key: its value moves (JupyterLab's own
+    arrow-key shortcuts must not swallow the key) and the widget shows something new."""
+    slider = first_slider(page)
+    page.evaluate(OBSERVE, slider)  # records the key's time and the output's first change
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    before = slider.evaluate("s => s.value ?? s.getAttribute('aria-valuenow')")
+    page.evaluate("() => { window.__ffnnT0 = null; window.__ffnnT1 = null; }")
+    at_end = slider.evaluate("s => Number(s.value) + Number(s.step) > Number(s.max)")
+    page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+    after = slider.evaluate("s => s.value ?? s.getAttribute('aria-valuenow')")
+    assert after != before, f"{name}: the arrow key did not move the slider (still {before})"
+    page.wait_for_function("() => window.__ffnnT1 !== null", timeout=60_000)
 
 
 def test_playground_runs_in_jupyterlab(lab, browser):

@@ -64,6 +64,13 @@ function render({ model, el }) {
     if (model.get("continuous_update")) send();
   });
   input.addEventListener("change", send);
+  // JupyterLab binds the arrow keys to notebook commands (select the cell above or below)
+  // and cancels them before the range input can move, so the keys the input uses stop here.
+  const OWN_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+                    "PageUp", "PageDown", "Home", "End"];
+  input.addEventListener("keydown", (event) => {
+    if (OWN_KEYS.includes(event.key)) event.stopPropagation();
+  });
   model.on("change", draw);
   draw();
 }
