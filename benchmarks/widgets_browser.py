@@ -22,15 +22,10 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from tests.jupyterlab_server import jupyterlab  # the browser tests' launcher
+from tests.jupyterlab_server import jupyterlab, launch_chromium  # the browser tests' launchers
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-]  # fmt: skip
 NOTEBOOKS = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "11")
 QUICK = ("01", "04")
 PRESSES = 8
@@ -155,15 +150,13 @@ def measure(numbers=NOTEBOOKS, presses=PRESSES, settle=SETTLE_S, course=COURSE, 
     """{notebook number: {"median_ms", "all_ms", "timeouts"}} for the given notebooks."""
     from playwright.sync_api import sync_playwright
 
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     results = {}
     with tempfile.TemporaryDirectory(prefix="ffnn-widgets-") as tmp:
         workdir = Path(tmp)
         root = workdir / "course"
         shutil.copytree(course, root, ignore=shutil.ignore_patterns("playground*"))
         with jupyterlab(root, workdir) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, headless=True,
-                                        args=CHROMIUM_FLAGS)  # fmt: skip
+            browser = launch_chromium(p)
             try:
                 for number in numbers:
                     name = notebook_path(number, root).name

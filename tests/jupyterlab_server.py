@@ -1,13 +1,29 @@
 """JupyterLab on localhost for the browser tests and the browser benchmark: a free port, no
-token, private config/runtime/settings dirs under ``workdir``, --allow-root as root."""
+token, private config/runtime/settings dirs under ``workdir``, --allow-root as root. And the
+headless Chromium (Debian's package) they all drive, started one way."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+def launch_chromium(playwright, *flags):
+    """Headless Chromium through playwright, with CHROMIUM_FLAGS and any ``flags`` added."""
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=[*CHROMIUM_FLAGS, *flags]
+    )
 
 
 def free_port():

@@ -13,9 +13,8 @@ import pytest
 
 from autograder import ROOT
 from benchmarks.widgets_browser import OBSERVE, SLIDERS, first_slider
-from tests.jupyterlab_server import jupyterlab
+from tests.jupyterlab_server import CHROMIUM, jupyterlab, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = ROOT / "course" / "11_playground.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -48,15 +47,7 @@ def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage",
-            ],
-        )  # fmt: skip
+        chromium = launch_chromium(p)
         try:
             yield chromium
         finally:

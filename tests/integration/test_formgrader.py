@@ -23,9 +23,8 @@ import sys
 import pytest
 
 from autograder import ROOT, nbgrader_command
-from tests.jupyterlab_server import jupyterlab
+from tests.jupyterlab_server import CHROMIUM, jupyterlab, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AID = "a1_perceptron"
 EXPECTED = json.loads((ROOT / "autograder" / "samples" / "expected.json").read_text())
@@ -123,11 +122,7 @@ def page(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-        )
+        chromium = launch_chromium(p)
         try:
             tab = chromium.new_page(viewport={"width": 1500, "height": 1000})
             yield tab

@@ -20,16 +20,11 @@ import nbformat
 import pytest
 
 from autograder import ROOT
+from tests.jupyterlab_server import CHROMIUM, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NOTEBOOK_PAGE = "course/01_neurons_and_the_perceptron.html"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # no name resolves
-]  # fmt: skip
+NO_NAME_RESOLVES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -89,7 +84,7 @@ def offline_browser(require):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(p, NO_NAME_RESOLVES)
         try:
             yield chromium
         finally:
