@@ -261,13 +261,14 @@ def layer_blocks(h, W, b, code, alpha, A, H, product):
 def layer_forward(h, W, b, code, alpha, A, H):
     """A = h W + b, H = f(A) for one layer of n samples.
 
-    Few samples: on one core. Many samples through a narrow layer (at most NARROW weights):
-    blocks of rows over the cores. Many samples through a wide layer: one BLAS product
-    (which threads itself), then b and f in blocks over the cores.
+    Few samples: on one core. Many samples through a narrow layer (at most NARROW weights)
+    of 4 units or more: blocks of rows over the cores. Many samples through a wide layer: one
+    BLAS product (which threads itself), then b and f in blocks over the cores. A layer of 1-3
+    units (an output unit) gives a block's loop no row of units to vectorise: one product.
     """
     n, m = A.shape
     many = n >= 2 * ROWS
-    if many and W.size <= NARROW:
+    if many and W.size <= NARROW and m >= 4:
         layer_blocks(h, W, b, code, alpha, A, H, True)
     elif many and n * m >= act.PARALLEL_MIN:
         np.dot(h, W, A)
