@@ -69,7 +69,7 @@ mutation: $(MUTATION_STAMP)
 	$(BIN)/python tests/mutation/run.py $(MODULES)
 
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 student: $(STAMP)
 	$(BIN)/python -m autograder.student_edition

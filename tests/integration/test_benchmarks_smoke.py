@@ -301,3 +301,10 @@ def test_the_report_says_when_the_machine_was_busy():
     assert "0.4 at the start, 1.9 at the end" in line and "busy" not in line
     (line, _) = run._load_line(quiet | {"load_at_end": 7.5})
     assert "busy with other work" in line
+
+
+def test_skip_leaves_out_the_named_workloads(tmp_path):
+    results = run.main(["--quick", "--only", "activations", "perceptron", "--skip", "perceptron",
+                        "--out", str(tmp_path)])  # fmt: skip
+    assert "activations" in results and "perceptron" not in results
+    assert "perceptron was not run" in (tmp_path / "RESULTS.md").read_text()

@@ -34,10 +34,8 @@ KILLED = {1: "killed", 3: "killed", 37: "killed"}
 STATUS = {0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", None: "not checked"}
 STATUS.update({code: "timeout" for code in (24, -24, 36, 152, 255)})
 # Tests left out without the JIT: they inspect the compiled dispatchers or Numba's cache,
-# feed NaN to tanh_'s integer exponent (Python raises where Numba's numpy error model
-# does not), or train for seconds to minutes in plain Python.
+# or train for seconds to minutes in plain Python.
 WITHOUT_JIT = [
-    "test_activations_losses.py::test_vectorised_tanh_is_within_8_ulp_of_the_c_library",
     "test_network.py::test_every_kernel_takes_at_most_8_arguments",
     "test_optim.py::test_every_rule_has_one_signature",
     "test_reference.py::test_large_layers_take_the_blas_path_and_still_agree",
