@@ -267,24 +267,9 @@ CHUNK = 1 << 12  # elements per task: 32 kB of float64, within a core's L1/L2
 
 
 @njit(cache=True, error_model="numpy")
-def activate_flat(code, a, alpha, out):
-    """activate_vector as a function of its own: the parallel loops call it, not a copy."""
-    return activate_vector(code, a, alpha, out)
-
-
-@njit(cache=True, error_model="numpy")
 def backprop_flat(code, a, h, alpha, delta):
     """backprop_vector as a function of its own: the parallel loops call it, not a copy."""
     return backprop_vector(code, a, h, alpha, delta)
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def activate_chunks(code, a, alpha, out):
-    """out = f(a) for flat a, out (not softmax), chunk by chunk on all cores."""
-    for c in prange((a.shape[0] + CHUNK - 1) // CHUNK):
-        lo, hi = c * CHUNK, min((c + 1) * CHUNK, a.shape[0])
-        activate_flat(code, a[lo:hi], alpha, out[lo:hi])
-    return out
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -294,14 +279,6 @@ def backprop_chunks(code, a, h, alpha, delta):
         lo, hi = c * CHUNK, min((c + 1) * CHUNK, a.shape[0])
         backprop_flat(code, a[lo:hi], h[lo:hi], alpha, delta[lo:hi])
     return delta
-
-
-@njit(cache=True, error_model="numpy")
-def activate_units(code, a, alpha, out):
-    """out = f(a) for a layer's units stored flat (not softmax); parallel when large."""
-    if a.shape[0] >= PARALLEL_MIN:
-        return activate_chunks(code, a, alpha, out)
-    return activate_flat(code, a, alpha, out)
 
 
 @njit(cache=True, error_model="numpy")

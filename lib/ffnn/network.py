@@ -37,8 +37,9 @@ from ._checks import as_matrix, positive_int
 
 SMALL = 4096  # below this many multiply-adds a plain loop beats a BLAS call
 # Layers of many samples are cut into blocks of ROWS samples, spread over the cores; a
-# narrow layer (at most NARROW weights) also computes its product block by block: at
-# ROWS * NARROW = 2^18 multiply-adds and below, OpenBLAS runs a product on the calling core.
+# narrow layer (at most NARROW weights, 4 units or more) also computes its product block by
+# block: at ROWS * NARROW = 2^18 multiply-adds and below, OpenBLAS runs a product on the
+# calling core.
 NARROW, ROWS = 1024, 256
 
 # columns of the layer table ``layout`` (one row per layer l = 0..L-1)
@@ -284,10 +285,7 @@ def column_sums(D, out):
     Every column is summed in row order, so the result does not depend on the threads."""
     n, m = D.shape
     if n * m < act.PARALLEL_MIN:
-        out[:] = 0.0
-        for i in range(n):
-            for j in range(m):
-                out[j] += D[i, j]
+        sum_columns(D, out, 0, m)
         return out
     return column_sums_parallel(D, out)
 
@@ -295,14 +293,19 @@ def column_sums(D, out):
 @njit(cache=True, parallel=True)
 def column_sums_parallel(D, out):
     """column_sums with the columns in blocks of 64, one block per task."""
-    n, m = D.shape
+    m = D.shape[1]
     for blk in prange((m + 63) // 64):
-        lo, hi = blk * 64, min(m, (blk + 1) * 64)
-        out[lo:hi] = 0.0
-        for i in range(n):
-            for j in range(lo, hi):
-                out[j] += D[i, j]
+        sum_columns(D, out, blk * 64, min(m, (blk + 1) * 64))
     return out
+
+
+@njit(cache=True, inline="always")
+def sum_columns(D, out, lo, hi):
+    """out_j = sum_i D_ij for the columns lo <= j < hi, adding the rows in order."""
+    out[lo:hi] = 0.0
+    for i in range(D.shape[0]):
+        for j in range(lo, hi):
+            out[j] += D[i, j]
 
 
 @njit(cache=True, error_model="numpy")

@@ -482,13 +482,13 @@ def test_column_sums_are_the_same_bits_on_one_core_and_on_all():
                                   D[:10].cumsum(axis=0)[-1])  # fmt: skip
 
 
-def test_large_flat_activations_over_the_cores_equal_one_loop():
+def test_large_flat_derivatives_over_the_cores_equal_one_loop():
+    """backprop_units spreads a large layer's units over the cores: the same bits as one loop.
+    (The forward pass spreads whole rows instead: network.layer_blocks, test_reference.)"""
     a = np.random.default_rng(1).normal(0, 4, ffnn.activations.PARALLEL_MIN + 123)
     for name in ("tanh", "sigmoid", "relu", "elu"):
         code = ffnn.activations.code_of(name)
-        spread = ffnn.activations.activate_units(code, a, 1.0, np.empty_like(a))
-        np.testing.assert_array_equal(spread, ffnn.activations.get(name).f(a))
-        h = spread
+        h = ffnn.activations.get(name).f(a)
         delta = np.ones_like(a)
         ffnn.activations.backprop_units(code, a, h, 1.0, delta)
         np.testing.assert_array_equal(delta, ffnn.activations.get(name).df(a))
