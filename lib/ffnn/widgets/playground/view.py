@@ -10,8 +10,6 @@ coloured through a lookup table -- with the data points laid over as a cached tr
 layer. ``snapshot()`` and ``export()`` render the same artists with matplotlib itself."""
 
 import io
-import struct
-import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,6 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
+from ..controls import encode_png
 from .model import EXTENT, FEATURE_LABELS, TRAINING
 
 # TensorFlow Playground's orange (-) / grey / blue (+); NaN (between tiles) is transparent
@@ -31,31 +30,6 @@ LUT = np.vstack([CMAP(np.arange(256), bytes=True)[:, :3], [255, 255, 255]]).asty
 NAN_INDEX = 256
 # the same as opaque RGBA pixels, one uint32 each (a canvas pixel written in one go)
 LUT_RGBA = np.column_stack([LUT, np.full(len(LUT), 255, np.uint8)]).view(np.uint32).ravel()
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def encode_png(rgb, level=1):
-    """PNG bytes of an (h, w, 3) uint8 image: no row filter and fast zlib, as plots of flat
-    colours compress well without one (several times faster than Pillow's adaptive filter)."""
-    rgb = np.asarray(rgb)
-    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-        raise ValueError(f"expected an (h, w, 3) uint8 image; got {rgb.dtype} {rgb.shape}")
-    h, w, _ = rgb.shape
-    rows = np.empty((h, 1 + 3 * w), np.uint8)
-    rows[:, 0] = 0  # filter type 0 (None) on every row
-    rows[:, 1:] = rgb.reshape(h, 3 * w)
-
-    def chunk(kind, data):
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits, RGB
-    return (
-        PNG_SIGNATURE
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
-        + chunk(b"IEND", b"")
-    )
 
 
 def colour_indices(values, vmin, vmax):
