@@ -41,6 +41,13 @@ SMALL = 4096  # below this many multiply-adds a plain loop beats a BLAS call
 # block: at ROWS * NARROW = 2^18 multiply-adds and below, OpenBLAS runs a product on the
 # calling core.
 NARROW, ROWS = 1024, 256
+# Data parallelism in training: a batch of at least SPLIT_ROWS rows and SPLIT_MIN
+# multiply-adds (rows x weights) runs its forward pass and backprop in two halves of rows,
+# one per core, when every product of a half stays within ROWS * NARROW multiply-adds (so
+# OpenBLAS runs it on the calling core) and a half's layers stay below the sizes at which
+# the kernels spread their own loops over the cores. Smaller batches stay on one core:
+# starting the second thread would cost more than it saves.
+SPLIT_ROWS, SPLIT_MIN = 32, 1 << 16
 
 # columns of the layer table ``layout`` (one row per layer l = 0..L-1)
 N_IN, N_OUT, W_AT, B_AT, UNITS_AT = range(5)
@@ -330,10 +337,16 @@ def backward_kernel(spec, theta, X, T, ws):
     delta^L = dL/dA^L; dW^l = H^{l-1}.T delta^l; db^l = sum delta^l;
     delta^{l-1} = (delta^l W^l.T) * f'(A^{l-1}).  A mean loss carries 1/n in every delta.
     """
+    return backprop(spec, theta, X, T, ws, 1.0 / X.shape[0] if spec.mean else 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def backprop(spec, theta, X, T, ws, scale):
+    """backward_kernel with the deltas' factor given: 1/n of the whole batch when X is a
+    part of it (ffnn.train's halves), 1 for a summed loss. Returns scale * the loss sum."""
     n = X.shape[0]
     layout = spec.layout
     L = layout.shape[0]
-    scale = 1.0 / n if spec.mean else 1.0
     A = units(ws.A, n, layout, L - 1)
     Y = units(ws.H, n, layout, L - 1)
     D = units(ws.D, n, layout, L - 1)
@@ -352,6 +365,33 @@ def backward_kernel(spec, theta, X, T, ws):
             act.backprop_units(spec.hidden, A_prev.reshape(size), h_prev.reshape(size),
                                spec.alpha, D_prev.reshape(size))  # fmt: skip
     return value
+
+
+@njit(cache=True)
+def splits(layout, m):
+    """True if a training batch of m rows runs in two halves, one per core (SPLIT_ROWS)."""
+    half = (m + 1) // 2
+    weights = widest = units_n = 0
+    for l in range(layout.shape[0]):
+        size = layout[l, N_IN] * layout[l, N_OUT]
+        weights += size
+        widest = max(widest, size)
+        units_n = max(units_n, layout[l, N_OUT])
+    return (
+        m >= SPLIT_ROWS
+        and m * weights >= SPLIT_MIN
+        and half * widest <= ROWS * NARROW
+        and half < 2 * ROWS
+        and half * units_n < act.PARALLEL_MIN
+    )
+
+
+def make_workspace(sizes, n, dtype):
+    """Fresh buffers (a Workspace) for a batch of n samples of a network of these sizes."""
+    units_n = n * int(sum(sizes[1:]))
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    lengths = (units_n, units_n, units_n, n_params, n * sizes[0], n * sizes[-1])
+    return Workspace(*(np.empty(k, dtype=dtype) for k in lengths))
 
 
 # ---------------------------------------------------------------- the model
@@ -540,10 +580,7 @@ class MLP:
         if ws is None:
             if len(self._workspaces) > 8:
                 self._workspaces.clear()
-            units_n = n * int(sum(self.sizes[1:]))
-            batch = (n * self.sizes[0], n * self.sizes[-1])
-            lengths = (units_n, units_n, units_n, self.theta.size, *batch)
-            ws = Workspace(*(np.empty(k, dtype=self.dtype) for k in lengths))
+            ws = make_workspace(self.sizes, n, self.dtype)
             self._workspaces[n] = ws
         return ws
 

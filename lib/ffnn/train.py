@@ -7,8 +7,14 @@ SGD algorithm (steps 1-6); 000 (Rossi) batch vs on-line learning.
   batch_size = B      mini-batch: the mean gradient of B samples per update
   batch_size = None   full batch: one update per epoch
 
+A batch large enough to keep two cores busy (ffnn.network.splits: the digits network
+at batch 32, say) is cut in two halves of rows, one per core, each running the forward pass
+and backprop; the update then takes the sum of the halves' gradients -- data parallelism,
+as a distributed trainer does it across machines. The cut never depends on the number of
+threads, so the result does not either.
+
 ``fit`` = ``prepare`` (check the data, build the optimizer, the kernels' Spec and
-Workspace), then per epoch ``run_epoch`` (one kernel call) and ``record_epoch`` (the
+Workspaces), then per epoch ``run_epoch`` (one kernel call) and ``record_epoch`` (the
 History), with an ``EarlyStopping`` watching the monitored loss. The loss recorded
 per epoch is, by default (record="full"), the loss over the whole training set after
 the epoch's updates; with record="running" it is the mean of the batch losses seen
@@ -20,7 +26,7 @@ import math
 from contextlib import nullcontext
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from . import activations as act
 from . import losses, optim
@@ -28,11 +34,14 @@ from ._checks import positive_int
 from .network import (
     MLP,
     affine_vec,
+    backprop,
     backward_kernel,
     bias,
     forward_kernel,
+    make_workspace,
     matvec_nt,
     outer_vec,
+    splits,
     unit_vector,
     units,
     weight_flat,
@@ -42,30 +51,64 @@ from .network import (
 
 
 @njit(cache=True, error_model="numpy")
-def train_epoch_kernel(spec, theta, X, T, order, batch_size, stepper, ws):
+def train_epoch_kernel(spec, theta, X, T, order, batch_size, stepper, workspaces):
     """One epoch: for each batch of rows order[s:s+B]: forward, backprop, one update.
 
-    Returns (the sum over the epoch of every sample's loss, taken on its batch before
-    that batch's update; the new step count t).
+    ``workspaces`` = (the batch's, its first half's, its second half's): a large enough
+    batch (network.splits) is cut in two halves of rows, one per core. Returns (the sum over
+    the epoch of every sample's loss, taken on its batch before that batch's update; the
+    new step count t).
     """
+    ws, first, second = workspaces
     n = order.shape[0]
-    d = X.shape[1]
-    K = T.shape[1]
     t = stepper.t
     total = 0.0
     for start in range(0, n, batch_size):
         m = min(batch_size, n - start)
-        Xv = ws.Xb[: m * d].reshape((m, d))
-        Tv = ws.Tb[: m * K].reshape((m, K))
-        for r in range(m):
-            Xv[r, :] = X[order[start + r], :]
-            Tv[r, :] = T[order[start + r], :]
-        forward_kernel(spec, theta, Xv, ws)
-        value = backward_kernel(spec, theta, Xv, Tv, ws)
+        rows = order[start : start + m]
+        if splits(spec.layout, m):
+            value = gradient_in_halves(spec, theta, X, T, rows, first, second, ws.grad)
+        else:
+            Xv, Tv = gather_rows(X, T, rows, ws)
+            forward_kernel(spec, theta, Xv, ws)
+            value = backward_kernel(spec, theta, Xv, Tv, ws)
         total += value * m if spec.mean else value
         t += 1
         optim.update(stepper.hyper, theta, ws.grad, stepper.state, stepper.mask, stepper.work, t)
     return total, t
+
+
+@njit(cache=True, inline="always")
+def gather_rows(X, T, rows, ws):
+    """The batch X[rows], T[rows], copied into the workspace's Xb and Tb (views returned)."""
+    m, d, K = rows.shape[0], X.shape[1], T.shape[1]
+    Xv = ws.Xb[: m * d].reshape((m, d))
+    Tv = ws.Tb[: m * K].reshape((m, K))
+    for r in range(m):
+        Xv[r, :] = X[rows[r], :]
+        Tv[r, :] = T[rows[r], :]
+    return Xv, Tv
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def gradient_in_halves(spec, theta, X, T, rows, first, second, grad):
+    """Data parallelism: the batch X[rows] in two halves of rows, one per core, each running
+    the forward pass and backprop in its own workspace (``first``, ``second``) with the whole
+    batch's 1/m; then grad = the sum of the two halves' gradients. Returns the batch's loss
+    as backward_kernel does."""
+    m = rows.shape[0]
+    cut = (m + 1) // 2
+    scale = 1.0 / m if spec.mean else 1.0
+    values = np.empty(2)  # not np.zeros: under parallel=True that would be a parallel loop too
+    for p in prange(2):
+        ws = first if p == 0 else second
+        part = rows[:cut] if p == 0 else rows[cut:]
+        Xv, Tv = gather_rows(X, T, part, ws)
+        forward_kernel(spec, theta, Xv, ws)
+        values[p] = backprop(spec, theta, Xv, Tv, ws, scale)
+    for i in range(grad.shape[0]):
+        grad[i] = first.grad[i] + second.grad[i]
+    return values[0] + values[1]
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -174,6 +217,13 @@ class Prepared:
         self.spec = net.spec(loss)
         self.order = np.arange(X.shape[0], dtype=np.int64)
         self.workspace = net.workspace(batch_size)
+        # two more workspaces, for the halves of a batch, if some batch will be cut in two
+        n, ws = X.shape[0], self.workspace
+        if any(splits(net.layout, m) for m in {batch_size, n % batch_size}):
+            half = (batch_size + 1) // 2
+            self.workspaces = (ws, *(make_workspace(net.sizes, half, net.dtype) for _ in "12"))
+        else:
+            self.workspaces = (ws, ws, ws)
 
 
 def make_optimizer(net, optimizer, lr, **kwargs):
@@ -228,7 +278,7 @@ def run_epoch(run, track_loss=True):
         )
     else:
         total, opt.t = train_epoch_kernel(
-            run.spec, theta, run.X, run.T, run.order, run.batch_size, opt.stepper(), ws
+            run.spec, theta, run.X, run.T, run.order, run.batch_size, opt.stepper(), run.workspaces
         )
     if not track_loss:
         return None

@@ -151,6 +151,68 @@ def test_minibatch_fit_equals_a_numpy_loop_that_averages_each_batch_over_its_row
     np.testing.assert_allclose(h.loss, running, rtol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "n, batch_size",
+    [
+        (200, 64),  # halves of 32 rows; the last batch, 8 rows, on one core
+        (230, 65),  # halves of 33 and 32; the last batch (35 rows) in halves of 18 and 17
+    ],
+)
+def test_batches_cut_in_halves_equal_a_numpy_loop(n, batch_size):
+    """A batch large enough for two cores (network.splits) runs as two halves of rows,
+    each with the whole batch's 1/m; the updates are still eta times the batch's mean
+    gradient (to rounding: the halves' weight gradients are summed, not one product)."""
+    rng = np.random.default_rng(4)
+    X, T = rng.normal(size=(n, 20)), rng.integers(0, 2, size=(n, 2)).astype(float)
+    net = ffnn.MLP([20, 48, 24, 2], hidden="tanh", output="sigmoid", seed=1)
+    run = ffnn.train.prepare(net, X, T, batch_size=batch_size)
+    assert ffnn.network.splits(net.layout, batch_size)  # the path under test is taken
+    assert run.workspaces[1] is not run.workspaces[0] is not run.workspaces[2]
+    params = [p.copy() for p in net.params]
+    h = ffnn.train.fit(
+        net, X, T, optimizer="momentum", lr=0.2, momentum=0.9, epochs=3,
+        batch_size=batch_size, seed=3, record="running", progress=False,
+    )  # fmt: skip
+    running, _ = numpy_fit(params, X, T, 3, batch_size, lr=0.2, momentum=0.9, seed=3)
+    assert_same_params(net, params)
+    np.testing.assert_allclose(h.loss, running, rtol=1e-12)
+
+
+def test_halves_give_the_same_bits_on_one_thread_as_on_two():
+    """The cut does not depend on the cores: a batch is always cut in the same two halves,
+    summed in the same order, so one thread or two train to the same bits."""
+    import numba
+
+    X, t = ffnn.datasets.circles(n=300, seed=0)
+    nets = [ffnn.MLP([2, 64, 64, 1], seed=0) for _ in range(2)]
+    assert ffnn.network.splits(nets[0].layout, 100)
+    before = numba.get_num_threads()
+    try:
+        for threads, net in zip((1, min(2, numba.config.NUMBA_NUM_THREADS)), nets, strict=True):
+            numba.set_num_threads(threads)
+            ffnn.train.fit(net, X, t, epochs=3, batch_size=100, progress=False)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(nets[0].theta, nets[1].theta)
+
+
+@pytest.mark.parametrize(
+    "sizes, batch, cut",
+    [
+        ([64, 128, 64, 10], 32, True),  # the digits network: halves of 16 rows
+        ([64, 128, 64, 10], 64, True),  # halves of 32: products of 2^18 multiply-adds
+        ([64, 128, 64, 10], 66, False),  # halves of 33: OpenBLAS would thread them
+        ([64, 128, 64, 10], 16, False),  # too few rows
+        ([2, 8, 1], 64, False),  # too little work to pay for a second thread
+        ([2, 16, 16, 1], 1000, True),  # a full batch of 1,000 points
+        ([2, 16, 16, 1], 1024, False),  # halves of 512 rows: the layers spread their own rows
+        ([784, 512, 512, 10], 1024, False),  # products that OpenBLAS threads itself
+    ],
+)
+def test_which_batches_are_cut_in_halves(sizes, batch, cut):
+    assert ffnn.network.splits(ffnn.MLP(sizes).layout, batch) is cut
+
+
 @pytest.mark.parametrize("batch_size", [1, 3])
 @pytest.mark.parametrize("alpha", [0.4, 2.0])
 def test_fit_with_elu_and_a_non_default_alpha_equals_a_numpy_loop(batch_size, alpha):
