@@ -206,6 +206,12 @@ def unit_vector(buf, layout, l):
 def affine_vec(x, W, b, out):
     """out = x W + b for one sample (W flat, row by row): out_j = b_j + sum_i x_i W_ij."""
     m = out.shape[0]
+    if m == 1:
+        acc = b[0]
+        for i in range(x.shape[0]):
+            acc += x[i] * W[i]
+        out[0] = acc
+        return
     for j in range(m):
         out[j] = b[j]
     for i in range(x.shape[0]):
@@ -218,6 +224,10 @@ def affine_vec(x, W, b, out):
 def outer_vec(x, d, out):
     """out = x^T d for one sample (out flat, row by row): out_ij = x_i d_j, the weight gradient."""
     m = d.shape[0]
+    if m == 1:
+        for i in range(x.shape[0]):
+            out[i] = x[i] * d[0]
+        return
     for i in range(x.shape[0]):
         xi = x[i]
         for j in range(m):
@@ -225,15 +235,46 @@ def outer_vec(x, d, out):
 
 
 @njit(cache=True, inline="always")
+def outer_step(x, d, lr, W):
+    """W <- W - lr x^T d for one sample (W flat, row by row): the on-line step
+    w_ij <- w_ij - eta x_i d_j of plain SGD, taken without storing the gradient."""
+    m = d.shape[0]
+    if m == 1:
+        for i in range(x.shape[0]):
+            W[i] -= lr * (x[i] * d[0])
+        return
+    for i in range(x.shape[0]):
+        xi = x[i]
+        for j in range(m):
+            W[i * m + j] -= lr * (xi * d[j])
+
+
+@njit(cache=True, inline="always")
 def matvec_nt(d, W, out):
     """out = d W^T for one sample (W flat, row by row): out_i = sum_j W_ij d_j, the delta
-    sent to the layer below."""
-    m = d.shape[0]
-    for i in range(out.shape[0]):
+    sent to the layer below. Four rows at a time: four sums in flight instead of one
+    (each still adds its terms in the order j = 0, 1, ...)."""
+    m, k = d.shape[0], out.shape[0]
+    if m == 1:
+        for i in range(k):
+            out[i] = 0.0 + d[0] * W[i]
+        return
+    i = 0
+    while i + 4 <= k:
+        s0 = s1 = s2 = s3 = 0.0
+        for j in range(m):
+            dj = d[j]
+            s0 += dj * W[i * m + j]
+            s1 += dj * W[(i + 1) * m + j]
+            s2 += dj * W[(i + 2) * m + j]
+            s3 += dj * W[(i + 3) * m + j]
+        out[i], out[i + 1], out[i + 2], out[i + 3] = s0, s1, s2, s3
+        i += 4
+    for r in range(i, k):
         acc = 0.0
         for j in range(m):
-            acc += d[j] * W[i * m + j]
-        out[i] = acc
+            acc += d[j] * W[r * m + j]
+        out[r] = acc
 
 
 # ---------------------------------------------------------------- kernels

@@ -144,15 +144,21 @@ def update(hyper, theta, grad, state, mask, work, t):
     The rule runs on the raw gradient when nothing is added or clipped (a plain loop that
     vectorises), else on the effective gradient built in ``work``.
     """
-    if (
+    if is_plain(hyper):
+        apply_rule(hyper, theta, grad, state, t)
+    else:
+        apply_rule(hyper, theta, effective_gradient(theta, grad, mask, hyper, work), state, t)
+
+
+@njit(cache=True, inline="always")
+def is_plain(hyper):
+    """True if the rule takes the raw gradient: no weight decay, L1 or clipping."""
+    return (
         hyper.weight_decay == 0.0
         and hyper.l1 == 0.0
         and hyper.clip_value == 0.0
         and hyper.clip_norm == 0.0
-    ):
-        apply_rule(hyper, theta, grad, state, t)
-    else:
-        apply_rule(hyper, theta, effective_gradient(theta, grad, mask, hyper, work), state, t)
+    )
 
 
 @njit(cache=True, inline="always")

@@ -40,6 +40,7 @@ from .network import (
     forward_kernel,
     make_workspace,
     matvec_nt,
+    outer_step,
     outer_vec,
     splits,
     unit_vector,
@@ -118,11 +119,13 @@ def online_epoch_kernel(spec, theta, X, T, order, stepper, ws, track_loss):
     For each row x of X in ``order``, layer by layer (h^0 = x):
       forward   a^l = h^{l-1} W^l + b^l,   h^l = f(a^l)
       output    delta^L = dl/da^L               (= y - t for the matched pairs)
-      backward  dl/dW^l = (h^{l-1})^T delta^l,  dl/db^l = delta^l,
-                delta^{l-1} = (delta^l (W^l)^T) * f'(a^{l-1})
+      backward  delta^{l-1} = (delta^l (W^l)^T) * f'(a^{l-1}),
+                dl/dW^l = (h^{l-1})^T delta^l,  dl/db^l = delta^l
     and one optimizer update: the arithmetic of train_epoch_kernel with batch_size=1,
     on vectors (no matrix views built per sample) and without reference counting
-    (_nrt=False: it allocates nothing, and every helper it calls is inlined).
+    (_nrt=False: it allocates nothing, and every helper it calls is inlined). Plain SGD
+    moves each layer's weights as soon as their gradient is known, w <- w - eta dl/dw,
+    after delta^{l-1} has used W^l (the same numbers as the update after the sweep).
     Returns (the sum of the samples' losses if ``track_loss`` else 0, new step count t).
     """
     layout = spec.layout
@@ -130,6 +133,8 @@ def online_epoch_kernel(spec, theta, X, T, order, stepper, ws, track_loss):
     A_out = units(ws.A, 1, layout, L - 1)  # (1, K) views for the loss routines
     Y_out = units(ws.H, 1, layout, L - 1)
     D_out = units(ws.D, 1, layout, L - 1)
+    hyper = stepper.hyper
+    step_now = hyper.rule == optim.Rule.SGD and optim.is_plain(hyper)
     t = stepper.t
     total = 0.0
     for s in range(order.shape[0]):
@@ -149,17 +154,24 @@ def online_epoch_kernel(spec, theta, X, T, order, stepper, ws, track_loss):
         for l in range(L - 1, -1, -1):
             delta = unit_vector(ws.D, layout, l)
             h_prev = x if l == 0 else unit_vector(ws.H, layout, l - 1)
-            outer_vec(h_prev, delta, weight_flat(ws.grad, layout, l))
-            grad_b = bias(ws.grad, layout, l)
-            for j in range(delta.shape[0]):
-                grad_b[j] = delta[j]
             if l > 0:
                 delta_prev = unit_vector(ws.D, layout, l - 1)
                 matvec_nt(delta, weight_flat(theta, layout, l), delta_prev)
                 a_prev = unit_vector(ws.A, layout, l - 1)
                 act.backprop_vector(spec.hidden, a_prev, h_prev, spec.alpha, delta_prev)
+            if step_now:
+                outer_step(h_prev, delta, hyper.lr, weight_flat(theta, layout, l))
+                b = bias(theta, layout, l)
+                for j in range(delta.shape[0]):
+                    b[j] -= hyper.lr * delta[j]
+            else:
+                outer_vec(h_prev, delta, weight_flat(ws.grad, layout, l))
+                grad_b = bias(ws.grad, layout, l)
+                for j in range(delta.shape[0]):
+                    grad_b[j] = delta[j]
         t += 1
-        optim.update(stepper.hyper, theta, ws.grad, stepper.state, stepper.mask, stepper.work, t)
+        if not step_now:
+            optim.update(hyper, theta, ws.grad, stepper.state, stepper.mask, stepper.work, t)
     return total, t
 
 
