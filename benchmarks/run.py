@@ -129,7 +129,7 @@ def _torch(rows):
 def _boundary(r):
     rows = r["rows"]
     ours = rows["ffnn"]["median"]
-    peers = {k: v["median"] for k, v in rows.items() if k != "ffnn"}
+    peers = {k: rows[k]["median"] for k in ("NumPy", "PyTorch") if k in rows}
     measured = f"ffnn {ours:.2f} ms; " + ", ".join(f"{k} {v:.2f} ms" for k, v in peers.items())
     if _torch(peers) is None:
         return {"target": None, "measured": measured, "why": "PyTorch is not installed"}
