@@ -212,6 +212,25 @@ def test_results_raise_the_error_and_then_try_again():
     assert results.get(1) == 1 and attempts == [1, 1]
 
 
+def test_a_background_error_is_left_for_get_and_the_others_still_computed():
+    from ffnn.widgets.controls import Results
+
+    attempts = []
+
+    def compute(key):
+        attempts.append(key)
+        if attempts.count(key) == 1 and key == 2:
+            raise ValueError("first time")
+        return key
+
+    results = Results(compute)
+    results.QUIET = 0.0
+    results.ahead([2, 3])
+    results.wait(10)
+    assert 3 in results and 2 not in results and not results.running  # nobody would wait
+    assert results.get(2) == 2 and attempts == [2, 3, 2]
+
+
 def test_grids_and_keys():
     from ffnn.widgets.controls import log_grid, nearest_first, snap
 

@@ -52,9 +52,8 @@ def prefetch_enabled(environ=None):
     build) has nobody moving the controls, and the extra work would only slow it down.
     """
     environ = os.environ if environ is None else environ
-    value = environ.get(PREFETCH_VARIABLE, "").strip().lower()
-    if value:
-        return value in {"1", "true", "yes", "on"}
+    if environ.get(PREFETCH_VARIABLE, "").strip():
+        return _flag(PREFETCH_VARIABLE, environ)
     return bool(environ.get("JPY_SESSION_NAME"))
 
 
@@ -330,8 +329,15 @@ class Results:
         return key in self.results
 
     def _run(self, key):
-        with self.busy:
-            value = self.compute(key)
+        """compute(key), stored; if it raises, whoever waits for the key is let go."""
+        try:
+            with self.busy:
+                value = self.compute(key)
+        except BaseException:
+            with self.condition:
+                self.running.discard(key)
+                self.condition.notify_all()
+            raise
         with self.condition:
             self.results[key] = value
             self.computed += 1
@@ -351,13 +357,7 @@ class Results:
             if key in self.pending:
                 self.pending.remove(key)
             self.running.add(key)
-        try:
-            return self._run(key)
-        except BaseException:
-            with self.condition:
-                self.running.discard(key)
-                self.condition.notify_all()
-            raise
+        return self._run(key)
 
     def ahead(self, keys):
         with self.condition:
@@ -386,9 +386,7 @@ class Results:
             try:
                 self._run(key)
             except Exception:  # the widget computes it again on demand and shows the error
-                with self.condition:
-                    self.running.discard(key)
-                    self.condition.notify_all()
+                pass
 
     def wait(self, timeout=None):
         """Block until the background thread has nothing left to do (for tests)."""
