@@ -299,6 +299,11 @@ def img_html(png, alt):
     return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}">'
 
 
+def preformatted(text):
+    """``text`` as an HTML <pre> block, escaped ("" for None)."""
+    return "" if text is None else f"<pre>{html.escape(text)}</pre>"
+
+
 # ---------------------------------------------------------------- results computed once
 
 
@@ -460,7 +465,7 @@ class Widget:
         with self.image.hold_sync():
             self.image.value = png
             self.image.tooltip = self.alt
-        self.output.value = "" if self.text is None else f"<pre>{html.escape(self.text)}</pre>"
+        self.output.value = preformatted(self.text)
 
     def _changed(self, _change):
         settings = {name: c.value for name, c in self.controls.items()}
@@ -471,7 +476,7 @@ class Widget:
         try:
             self.text = self.view.update(**settings)
         except Exception as error:
-            self.output.value = f"<pre>error: {html.escape(repr(error))}</pre>"
+            self.output.value = preformatted(f"error: {error!r}")
             raise
         updated = time.perf_counter()
         self.updates += 1
@@ -494,7 +499,7 @@ class Widget:
     # -- display
     def static_html(self):
         png = figure_png(self.view.figure)
-        text = "" if self.text is None else f"<pre>{html.escape(self.text)}</pre>"
+        text = preformatted(self.text)
         note = f"<p><em>{html.escape(STATIC_NOTE)}</em></p>"
         return f'<div class="ffnn-static-widget">{img_html(png, self.alt)}{text}{note}</div>'
 
