@@ -257,7 +257,7 @@ def matvec_nt(d, W, out):
     m, k = d.shape[0], out.shape[0]
     if m == 1:
         for i in range(k):
-            out[i] = 0.0 + d[0] * W[i]
+            out[i] = 0.0 + d[0] * W[i]  # 0.0 + as the sum below: -0.0 becomes 0.0 alike
         return
     i = 0
     while i + 4 <= k:

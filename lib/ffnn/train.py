@@ -233,7 +233,7 @@ class Prepared:
         n, ws = X.shape[0], self.workspace
         if any(splits(net.layout, m) for m in {batch_size, n % batch_size}):
             half = (batch_size + 1) // 2
-            self.workspaces = (ws, *(make_workspace(net.sizes, half, net.dtype) for _ in "12"))
+            self.workspaces = (ws, *(make_workspace(net.sizes, half, net.dtype) for _ in range(2)))
         else:
             self.workspaces = (ws, ws, ws)
 

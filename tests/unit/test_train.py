@@ -167,7 +167,7 @@ def test_batches_cut_in_halves_equal_a_numpy_loop(n, batch_size):
     net = ffnn.MLP([20, 48, 24, 2], hidden="tanh", output="sigmoid", seed=1)
     run = ffnn.train.prepare(net, X, T, batch_size=batch_size)
     assert ffnn.network.splits(net.layout, batch_size)  # the path under test is taken
-    assert run.workspaces[1] is not run.workspaces[0] is not run.workspaces[2]
+    assert len({id(ws) for ws in run.workspaces}) == 3  # two halves never share buffers
     params = [p.copy() for p in net.params]
     h = ffnn.train.fit(
         net, X, T, optimizer="momentum", lr=0.2, momentum=0.9, epochs=3,
@@ -183,12 +183,14 @@ def test_halves_give_the_same_bits_on_one_thread_as_on_two():
     summed in the same order, so one thread or two train to the same bits."""
     import numba
 
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("Numba has one thread here: nothing to compare one thread with")
     X, t = ffnn.datasets.circles(n=300, seed=0)
     nets = [ffnn.MLP([2, 64, 64, 1], seed=0) for _ in range(2)]
     assert ffnn.network.splits(nets[0].layout, 100)
     before = numba.get_num_threads()
     try:
-        for threads, net in zip((1, min(2, numba.config.NUMBA_NUM_THREADS)), nets, strict=True):
+        for threads, net in zip((1, 2), nets, strict=True):
             numba.set_num_threads(threads)
             ffnn.train.fit(net, X, t, epochs=3, batch_size=100, progress=False)
     finally:
