@@ -103,9 +103,10 @@ def same_maths(width=16, n=24, batches=(1, 5)):
 def measure_point(width, batch, target_s, repeats):
     """samples/s of every backend at one (width, batch): calibrate n, then paired rounds.
 
-    Where the matrix products are big enough for BLAS to use both cores, each timed run
-    follows a rest and an untimed run of the same backend (common.paired), so that the
-    previous library's spinning worker threads do not steal the cores.
+    Where a backend uses both cores -- products big enough for BLAS threads, or a batch
+    that ffnn cuts in two halves (ffnn.network.splits) -- each timed run follows a rest and
+    an untimed run of the same backend (common.paired), so that the previous library's
+    spinning worker threads do not steal the cores.
     """
     most = max(2 * batch, 16384 if batch < 64 else 4 * batch)
     X, T, net, params0 = setup(width, most)
@@ -121,7 +122,7 @@ def measure_point(width, batch, target_s, repeats):
             took.append(time.perf_counter() - start)
         n = int(target_s * probe / min(took)) // batch * batch
         counts[name] = min(most // batch * batch, max(2 * batch, n))
-    threaded = batch * width >= THREADED
+    threaded = batch * width >= THREADED or ffnn.network.splits(net.layout, batch)
     times = paired(
         {name: (lambda f=train, n=counts[name]: f(n)) for name, train in runs.items()},
         repeats=repeats,
